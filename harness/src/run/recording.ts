@@ -1,0 +1,88 @@
+/**
+ * Everything one run observed, and nothing derived: the input of analysis (a pure function),
+ * and what fixtures in harness/test/fixtures hold. Times are ms since t = 0 of the load
+ * (monotonic clock), so a Recording is independent of wall time.
+ */
+export interface Recording {
+  runId: string;
+  scenario: string;
+  profile: string;
+  seed: number;
+  timeScale: number;
+  /** Wall-clock start (ISO 8601), for reports only. */
+  startedAt: string;
+  /** End of the load schedule (ms). */
+  durationMs: number;
+  /** One per scheduled request that was sent (dropped ones are in `dropped`). */
+  samples: readonly RequestSample[];
+  /** Scheduled send times (ms) of requests not sent because `maxInFlight` was reached. */
+  dropped: readonly number[];
+  /** Periodic scrapes of every service's /metrics. */
+  scrapes: readonly Scrape[];
+  /** What each fault actually did. */
+  faults: readonly FaultRecord[];
+  /** Windows resolved by the plan (copied so analysis needs nothing else). */
+  windows: readonly { name: string; startMs: number; endMs: number }[];
+  environment: RunEnvironment;
+}
+
+export type RequestErrorKind =
+  | 'status' // an HTTP response whose status is not a success
+  | 'timeout' // the client-side timeout fired
+  | 'connect' // connection refused / could not connect
+  | 'reset' // connection reset or closed mid-request
+  | 'other';
+
+export interface RequestSample {
+  /** When the open model meant to send it (ms). Latency is measured from here. */
+  scheduledMs: number;
+  /** When it was actually sent (ms). */
+  sentMs: number;
+  /** When the response (or error) arrived (ms). */
+  endMs: number;
+  /** HTTP status, 0 when there was no response. */
+  status: number;
+  ok: boolean;
+  error?: RequestErrorKind;
+}
+
+export interface Scrape {
+  atMs: number;
+  service: string;
+  /** False when the scrape failed (service down); `series` is then empty. */
+  up: boolean;
+  series: readonly MetricSample[];
+}
+
+/** One Prometheus sample: `name{labels} value`. Histograms appear as their _bucket/_sum/_count. */
+export interface MetricSample {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+export interface FaultRecord {
+  id: string;
+  kind: 'toxic' | 'down' | 'crash' | 'restart' | 'http';
+  /** `caller -> callee` or the service name. */
+  target: string;
+  /** When it was applied / removed (ms); undefined if never. */
+  appliedAtMs?: number;
+  removedAtMs?: number;
+  /** Evidence the fault hit traffic: connections it was applied to (toxics, from the embedded
+   * Toxiproxy's /metrics), connections or requests seen on the link while it was active. */
+  connectionsAffected?: number;
+  requestsAffected?: number;
+  /** Why it could not be applied or removed. */
+  error?: string;
+}
+
+export interface RunEnvironment {
+  faultlineVersion: string;
+  node: string;
+  /** `embedded` or the URL of an external Toxiproxy. */
+  toxiproxy: string;
+  toxiproxyVersion?: string;
+  platform: string;
+  cpus: number;
+}

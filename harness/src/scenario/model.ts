@@ -1,0 +1,152 @@
+/**
+ * A scenario after validation and normalisation: every duration in milliseconds, every rate
+ * per second, every default filled in. Frozen; later stages take it read-only.
+ * The YAML form (with units such as `250ms`, `100/s`) is described by scenario.schema.json.
+ */
+export interface Scenario {
+  name: string;
+  /** One line, shown by `faultline list`. */
+  description: string;
+  /** What the scenario sets out to show, in one or two sentences. */
+  hypothesis: string;
+  /** Absolute path of the file it came from. */
+  file: string;
+  /** `taxi` (built-in) or an absolute path to a topology file. */
+  topology: string;
+  /** Default policy profile of the sample services; `--profile` overrides it. */
+  profile: string;
+  /** Seed for every random decision; `--seed` overrides it. */
+  seed: number;
+  load: LoadSpec;
+  faults: readonly FaultSpec[];
+  slos: readonly SloSpec[];
+  /** Named windows besides the built-in ones (whole, baseline, fault, recovery). */
+  windows: readonly WindowSpec[];
+}
+
+export interface LoadSpec {
+  /** Service the load is sent to (its own address, not through a proxy). */
+  target: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  /** JSON body; string values may use `{{seq}}` (request sequence number) and `{{rand}}`. */
+  body?: unknown;
+  /** Open-model arrival rate over time. Consecutive stages; a stage ramps linearly from
+   * `fromRate` to `toRate` requests/s over `durationMs` (equal for a constant rate). */
+  stages: readonly LoadStage[];
+  /** Requests in flight at most; a request due when the cap is reached is dropped (counted). */
+  maxInFlight: number;
+  /** Client-side timeout of one request; a request that takes longer counts as error `timeout`. */
+  timeoutMs: number;
+  /** Responses with these statuses count as success; default 200–399. */
+  successStatuses?: readonly number[];
+}
+
+export interface LoadStage {
+  durationMs: number;
+  fromRate: number;
+  toRate: number;
+}
+
+/** Toxiproxy toxic types, with their Toxiproxy attribute names and units. */
+export type ToxicType = 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
+
+interface FaultBase {
+  /** Unique within the scenario; defaults to `<type>-<link or service>-<index>`. */
+  id: string;
+  atMs: number;
+  /** How long the fault stays; `undefined` = until the end of the load (for `crash`:
+   * never restarted). */
+  forMs?: number;
+}
+
+/** A Toxiproxy toxic on the link `caller -> callee` (the proxy `caller_to_callee`). */
+export interface ToxicFault extends FaultBase {
+  kind: 'toxic';
+  caller: string;
+  callee: string;
+  toxic: ToxicType;
+  stream: 'upstream' | 'downstream';
+  toxicity: number;
+  /** Toxiproxy attributes in Toxiproxy's units (ms, KB/s, bytes, µs for slicer delay). */
+  attributes: Readonly<Record<string, number>>;
+}
+
+/** The link is down: the proxy is disabled (connections refused, open ones closed). */
+export interface DownFault extends FaultBase {
+  kind: 'down';
+  caller: string;
+  callee: string;
+}
+
+/** SIGKILL a managed service; with `forMs`, start it again after that long. */
+export interface CrashFault extends FaultBase {
+  kind: 'crash';
+  service: string;
+}
+
+/** Stop a service gracefully (SIGTERM) and start it again at once. */
+export interface RestartFault extends FaultBase {
+  kind: 'restart';
+  service: string;
+}
+
+/** Service-level HTTP fault (admin route of a faultline-aware service): answer `status` for a
+ * fraction `rate` of requests, and/or add `delayMs` of processing delay. */
+export interface HttpFault extends FaultBase {
+  kind: 'http';
+  service: string;
+  status: number;
+  rate: number;
+  delayMs: number;
+}
+
+export type FaultSpec = ToxicFault | DownFault | CrashFault | RestartFault | HttpFault;
+
+export interface WindowSpec {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Built-in windows: whole run; baseline = before the first fault; fault = first fault start to
+ * last fault end; recovery = last fault end to the end of the load. */
+export type BuiltinWindow = 'whole' | 'baseline' | 'fault' | 'recovery';
+
+export interface SloSpec {
+  /** Readable name for reports; defaults to the expression. */
+  name: string;
+  /** The expression as written, e.g. `p(99) < 800ms`. */
+  expression: string;
+  /** Window name (built-in or declared in `windows`). */
+  window: string;
+  metric: SloMetric;
+  op: '<' | '<=' | '>' | '>=' | '==';
+  /** Threshold in the metric's base unit (ms for times, 0..1 for rates, req/s, counts). */
+  threshold: number;
+}
+
+/**
+ * The SLO vocabulary (see harness/src/slo/grammar.ts for the text form). Client metrics come
+ * from the load generator; service metrics from scrapes of each service's /metrics.
+ */
+export type SloMetric =
+  | { kind: 'latency_percentile'; percentile: number }
+  | { kind: 'latency_max' }
+  | { kind: 'latency_mean' }
+  | { kind: 'success_rate' }
+  | { kind: 'error_rate' }
+  | { kind: 'throughput' }
+  | { kind: 'dropped' }
+  | { kind: 'time_to_recover' }
+  | { kind: 'retry_amplification'; service?: string; dependency?: string }
+  | { kind: 'breaker_time_to_open'; service?: string; dependency?: string }
+  | { kind: 'breaker_time_to_close'; service?: string; dependency?: string }
+  | { kind: 'bulkhead_rejections'; service?: string; dependency?: string }
+  | { kind: 'timeouts'; service?: string; dependency?: string }
+  | { kind: 'fallbacks'; service?: string; dependency?: string }
+  | { kind: 'short_circuits'; service?: string; dependency?: string }
+  | { kind: 'duplicate_side_effects'; service?: string };
+
+export type SloMetricKind = SloMetric['kind'];

@@ -1,0 +1,99 @@
+import type { FaultRecord, RunEnvironment } from '../run/recording.ts';
+
+/**
+ * The result of one run: `result.json` is this object (a typed, documented contract, see
+ * docs/result-json.md). Produced by analysis from a Recording; reporters only format it.
+ */
+export interface RunResult {
+  schemaVersion: 1;
+  runId: string;
+  scenario: { name: string; description: string; hypothesis: string; file: string };
+  profile: string;
+  seed: number;
+  timeScale: number;
+  startedAt: string;
+  durationMs: number;
+  /** How the run ended (chaostoolkit-style closed set). */
+  status: 'completed' | 'failed' | 'aborted' | 'interrupted';
+  /** pass: every SLO met; fail: one missed; inconclusive: a fault touched no traffic, or the run
+   * did not complete. */
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  /** Why the verdict is inconclusive, or why the run failed. */
+  reasons: readonly string[];
+  windows: readonly WindowStats[];
+  /** Client-side series, one point per second of the load. */
+  series: readonly SecondStats[];
+  /** Service-side series from the scrapes, one point per scrape per service/dependency. */
+  dependencySeries: readonly DependencyPoint[];
+  faults: readonly FaultRecord[];
+  slos: readonly SloVerdict[];
+  environment: RunEnvironment;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface WindowStats {
+  name: string;
+  startMs: number;
+  endMs: number;
+  requests: number;
+  ok: number;
+  errors: number;
+  /** Errors by kind (status, timeout, connect, reset, other). */
+  errorsByKind: Readonly<Record<string, number>>;
+  dropped: number;
+  /** Successful responses per second. */
+  throughput: number;
+  /** Latency from the scheduled send time (ms), all responses. */
+  latency: LatencySummary;
+}
+
+export interface SecondStats {
+  /** Start of the second (ms). */
+  t: number;
+  requests: number;
+  errors: number;
+  dropped: number;
+  p50: number;
+  p99: number;
+}
+
+export interface DependencyPoint {
+  t: number;
+  service: string;
+  dependency: string;
+  /** 0 closed, 1 open, 2 half-open; undefined when the service exposes no breaker. */
+  breakerState?: number;
+  /** Cumulative counters as scraped. */
+  calls: number;
+  attempts: number;
+  timeouts: number;
+  rejections: number;
+  shortCircuits: number;
+  fallbacks: number;
+}
+
+export interface SloVerdict {
+  name: string;
+  expression: string;
+  window: string;
+  /** Measured value in the metric's base unit; null when it could not be measured (e.g. the
+   * breaker never opened), which fails the SLO. */
+  measured: number | null;
+  op: string;
+  threshold: number;
+  /** Unit of measured/threshold: `ms`, `ratio`, `req/s`, `count`. */
+  unit: string;
+  passed: boolean;
+  /** How far from the threshold, signed so that positive = room to spare (same unit). */
+  margin: number | null;
+  /** A sentence for humans, e.g. `p(99) was 412 ms, threshold < 800 ms (388 ms to spare)`. */
+  detail: string;
+}

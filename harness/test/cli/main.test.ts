@@ -1,0 +1,28 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+function capture() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d: Buffer) => (stdout += d.toString()));
+  err.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { io: { stdout: out, stderr: err, env: {} }, text: () => ({ stdout, stderr }) };
+}
+
+describe('faultline CLI entry', () => {
+  it('answers an unknown command with usage and exit code 2', async () => {
+    const c = capture();
+    const code = await main(['no-such-command'], c.io);
+    expect(code).toBe(2);
+    expect(c.text().stderr).toContain("unknown command 'no-such-command'");
+  });
+
+  it('prints its version from package.json', async () => {
+    const c = capture();
+    expect(await main(['--version'], c.io)).toBe(0);
+    expect(c.text().stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
