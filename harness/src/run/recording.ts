@@ -9,6 +9,10 @@ export interface Recording {
   profile: string;
   seed: number;
   timeScale: number;
+  /** How the run ended; anything but `completed` makes the verdict inconclusive. */
+  status: 'completed' | 'failed' | 'aborted' | 'interrupted';
+  /** Problems met during the run (a fault that could not be applied, a scrape target gone…). */
+  problems: readonly string[];
   /** Wall-clock start (ISO 8601), for reports only. */
   startedAt: string;
   /** End of the load schedule (ms). */
