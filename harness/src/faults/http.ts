@@ -1,0 +1,33 @@
+import { request } from 'undici';
+import { FaultlineError } from '../errors.ts';
+import type { HttpFault } from '../scenario/model.ts';
+import type { FaultDriver } from './driver.ts';
+
+const hookPath = '/__faultline/fault';
+
+async function callHook(url: string, method: 'PUT' | 'DELETE', body?: unknown): Promise<void> {
+  const response = await request(`${url}${hookPath}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headersTimeout: 5000,
+    bodyTimeout: 5000,
+  });
+  const text = await response.body.text();
+  if (response.statusCode >= 300) {
+    throw new FaultlineError('FL_FAULT_APPLY', `${method} ${url}${hookPath} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Service-level HTTP fault through the service's loopback admin hook. */
+export const httpDriver: FaultDriver<HttpFault> = {
+  kind: 'http',
+  describe: (fault) => `http ${fault.status || ''} ${Math.round(fault.rate * 100)}%${fault.delayMs ? ` +${fault.delayMs}ms` : ''} on ${fault.service}`.replace('  ', ' '),
+  async apply(fault, ctx) {
+    await callHook(ctx.serviceUrl(fault.service), 'PUT', { status: fault.status, rate: fault.rate, delayMs: fault.delayMs });
+  },
+  async remove(fault, ctx) {
+    await callHook(ctx.serviceUrl(fault.service), 'DELETE');
+    return {};
+  },
+};

@@ -1,0 +1,79 @@
+import { describeFault, driverFor, type FaultContext } from '../faults/index.ts';
+import type { FaultSpec } from '../scenario/model.ts';
+import type { FaultRecord } from './recording.ts';
+
+function targetOf(fault: FaultSpec): string {
+  return 'service' in fault ? fault.service : `${fault.caller} -> ${fault.callee}`;
+}
+
+/**
+ * The faults of one run and what happened to each: applies and removes them through their
+ * drivers, records times and evidence, and knows which are active so that cleanup can remove
+ * exactly those — whatever way the run ends.
+ */
+export class FaultsRuntime {
+  private readonly records = new Map<string, FaultRecord>();
+  private readonly active = new Set<string>();
+  private readonly byId: Map<string, FaultSpec>;
+
+  constructor(
+    faults: readonly FaultSpec[],
+    private readonly ctx: FaultContext,
+    private readonly elapsedMs: () => number,
+    private readonly onChange?: (e: { id: string; label: string; action: 'apply' | 'remove'; atMs: number; error?: string }) => void,
+  ) {
+    this.byId = new Map(faults.map((f) => [f.id, f]));
+    for (const fault of faults) this.records.set(fault.id, { id: fault.id, kind: fault.kind, target: targetOf(fault) });
+  }
+
+  label(id: string): string {
+    return describeFault(this.byId.get(id)!);
+  }
+
+  activeLabels(): string[] {
+    return [...this.active].map((id) => this.label(id));
+  }
+
+  async apply(id: string): Promise<void> {
+    const fault = this.byId.get(id)!;
+    const record = this.records.get(id)!;
+    // Marked active before the call: if it half-succeeds, cleanup still tries to remove it.
+    this.active.add(id);
+    try {
+      await driverFor(fault).apply(fault, this.ctx);
+      record.appliedAtMs = this.elapsedMs();
+      this.onChange?.({ id, label: this.label(id), action: 'apply', atMs: record.appliedAtMs });
+    } catch (error) {
+      record.error = `apply failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.onChange?.({ id, label: this.label(id), action: 'apply', atMs: this.elapsedMs(), error: record.error });
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.active.has(id)) return;
+    const fault = this.byId.get(id)!;
+    const record = this.records.get(id)!;
+    try {
+      const evidence = await driverFor(fault).remove(fault, this.ctx);
+      this.active.delete(id);
+      record.removedAtMs = this.elapsedMs();
+      if (evidence.connectionsAffected !== undefined) record.connectionsAffected = evidence.connectionsAffected;
+      if (evidence.requestsAffected !== undefined) record.requestsAffected = evidence.requestsAffected;
+      this.onChange?.({ id, label: this.label(id), action: 'remove', atMs: record.removedAtMs });
+    } catch (error) {
+      const message = `remove failed: ${error instanceof Error ? error.message : String(error)}`;
+      record.error = record.error ? `${record.error}; ${message}` : message;
+      this.onChange?.({ id, label: this.label(id), action: 'remove', atMs: this.elapsedMs(), error: message });
+    }
+  }
+
+  /** Removes every fault still active (end of load, failure, signal). */
+  async removeAll(): Promise<string[]> {
+    for (const id of [...this.active].reverse()) await this.remove(id);
+    return [...this.active].map((id) => `could not remove fault ${id}: ${this.records.get(id)!.error ?? 'unknown'}`);
+  }
+
+  list(): FaultRecord[] {
+    return [...this.records.values()];
+  }
+}

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { FaultlineError } from '../errors.ts';
+import { runLoad, type LiveSecond } from '../load/index.ts';
+import { Scraper } from '../metrics/scrape.ts';
+import type { Plan } from '../plan/model.ts';
+import type { RunEvents } from '../report/index.ts';
+import { analyse } from '../slo/analyse.ts';
+import type { RunResult } from '../slo/result.ts';
+import { faultlineVersion } from '../util/version.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { FaultsRuntime } from './faults-runtime.ts';
+import { Journal } from './journal.ts';
+import type { Recording } from './recording.ts';
+import { bringUp, type Stack } from './stack.ts';
+import { runTimeline } from './timeline.ts';
+import { undoDeadRuns } from './undo.ts';
+
+export interface ExecuteOptions {
+  plan: Plan;
+  /** External Toxiproxy URL; undefined = the embedded server. */
+  toxiproxyUrl?: string;
+  signal?: AbortSignal;
+  events?: RunEvents;
+  /** Directory of the external-Toxiproxy journal (default: see journal.ts stateDir). */
+  stateDir?: string;
+  clock?: Clock;
+  /** Child output lines, for debugging (`--verbose`). */
+  onServiceOutput?: (service: string, line: string) => void;
+}
+
+/** Lead time between the system being up and t = 0, so the first arrivals are not late. */
+const startLeadMs = 250;
+
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Executes a plan against the real world — the one impure stage: brings the system up, drives
+ * the load, applies the fault timeline, scrapes metrics, and always tears everything down.
+ * Returns the analysed result (also for an interrupted run, with status `interrupted`).
+ */
+export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
+  const { plan, events } = options;
+  const clock = options.clock ?? systemClock;
+  const runId = newRunId();
+  const startedAt = new Date().toISOString();
+  const problems: string[] = [];
+  const journal = options.toxiproxyUrl ? new Journal(options.toxiproxyUrl, runId, options.stateDir) : undefined;
+
+  events?.onPhase?.('starting', `${plan.topology.services.length} services, ${plan.proxies.length} proxies, toxiproxy ${options.toxiproxyUrl ?? 'embedded'}`);
+  let stack: Stack | undefined;
+  let faults: FaultsRuntime | undefined;
+  let scraper: Scraper | undefined;
+  let recording: Recording | undefined;
+  try {
+    stack = await bringUp({
+      topology: plan.topology,
+      profile: plan.profile,
+      seed: plan.seed,
+      ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
+      ...(journal ? { journal } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onServiceOutput ? { onOutput: options.onServiceOutput } : {}),
+    });
+    if (journal) {
+      // What a dead run left in a shared Toxiproxy is undone before this one changes anything.
+      const { problems: undoProblems } = await undoDeadRuns(stack.toxiproxy, journal, { keepRunId: runId });
+      problems.push(...undoProblems);
+    }
+    const live = stack;
+    const originMs = clock.now() + startLeadMs;
+    const elapsed = () => clock.now() - originMs;
+    const runtime = new FaultsRuntime(
+      plan.faults,
+      {
+        toxiproxy: live.toxiproxy,
+        proxy: live.proxy,
+        service: live.service,
+        relaunch: live.relaunch,
+        stopService: live.stopService,
+        serviceUrl: live.serviceUrl,
+        toxicPrefix: `faultline_${runId}_`,
+        journal: {
+          toxicAdded: async (proxy, name) => journal?.update((e) => e.toxics.push({ proxy, name })),
+          toxicRemoved: async (proxy, name) => journal?.update((e) => (e.toxics = e.toxics.filter((t) => !(t.proxy === proxy && t.name === name)))),
+          proxyDisabled: async (proxy) => journal?.update((e) => e.disabled.push(proxy)),
+          proxyEnabled: async (proxy) => journal?.update((e) => (e.disabled = e.disabled.filter((p) => p !== proxy))),
+        },
+      },
+      elapsed,
+      (change) => events?.onFault?.(change),
+    );
+    faults = runtime;
+    scraper = new Scraper({
+      targets: () => plan.topology.services.map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
+      intervalMs: plan.scrapeIntervalMs,
+      originMs,
+      now: () => clock.now(),
+    });
+
+    const target = live.serviceUrl(plan.load.target);
+    const timelineStop = new AbortController();
+    const stopTimeline = () => timelineStop.abort();
+    options.signal?.addEventListener('abort', stopTimeline, { once: true });
+    events?.onPhase?.('load', `${(plan.durationMs / 1000).toFixed(1)} s of load at ${target}${plan.load.path}`);
+    scraper.start();
+    const timeline = runTimeline(plan.events, {
+      originMs,
+      clock,
+      signal: timelineStop.signal,
+      handle: (event) => (event.action === 'apply' ? runtime.apply(event.faultId) : runtime.remove(event.faultId)),
+    });
+    const load = await runLoad({
+      baseUrl: target,
+      spec: plan.load,
+      seed: plan.seed,
+      originMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      now: () => clock.now(),
+      onSecond: (s: LiveSecond) =>
+        events?.onSecond?.({
+          elapsedMs: s.t + 1000,
+          totalMs: plan.durationMs,
+          reqPerSec: s.sent,
+          p99Ms: s.p99Ms,
+          errors: s.errors,
+          dropped: s.dropped,
+          activeFaults: runtime.activeLabels(),
+        }),
+    });
+    // Events planned at the very end of the load may still be pending: stop waiting, remove.
+    timelineStop.abort();
+    options.signal?.removeEventListener('abort', stopTimeline);
+    await timeline;
+    events?.onPhase?.('draining', 'removing faults, last scrape');
+    problems.push(...(await runtime.removeAll()));
+    await scraper.tick();
+    await scraper.stop();
+
+    recording = {
+      runId,
+      scenario: plan.scenario.name,
+      profile: plan.profile,
+      seed: plan.seed,
+      timeScale: plan.timeScale,
+      status: options.signal?.aborted || load.aborted ? 'interrupted' : 'completed',
+      problems,
+      startedAt,
+      durationMs: plan.durationMs,
+      samples: load.samples,
+      dropped: load.dropped,
+      scrapes: scraper.scrapes,
+      faults: runtime.list(),
+      windows: plan.windows,
+      environment: environment(options.toxiproxyUrl ?? 'embedded', live.toxiproxyVersion),
+    };
+  } finally {
+    events?.onPhase?.('cleanup');
+    if (faults) problems.push(...(await faults.removeAll()));
+    await scraper?.stop();
+    if (stack) problems.push(...(await stack.teardown()));
+    if (journal && problems.length === 0) journal.forget();
+  }
+  if (problems.length > 0 && recording) recording = { ...recording, problems };
+  if (!recording) throw new FaultlineError('FL_ENVIRONMENT', 'the run ended before it recorded anything');
+  events?.onPhase?.('analysing');
+  return analyse(recording, plan.scenario);
+}
+
+function environment(toxiproxy: string, toxiproxyVersion: string): Recording['environment'] {
+  return {
+    faultlineVersion: faultlineVersion(),
+    node: process.version,
+    toxiproxy,
+    toxiproxyVersion,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: cpus().length,
+  };
+}
