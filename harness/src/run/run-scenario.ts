@@ -166,7 +166,10 @@ export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
   if (problems.length > 0 && recording) recording = { ...recording, problems };
   if (!recording) throw new FaultlineError('FL_ENVIRONMENT', 'the run ended before it recorded anything');
   events?.onPhase?.('analysing');
-  return analyse(recording, plan.scenario);
+  const result = analyse(recording, plan.scenario);
+  if (recording.problems.length === 0) return result;
+  // Leftovers (a fault not removed, a service that would not stop) make the run untrustworthy.
+  return { ...result, verdict: 'inconclusive', reasons: [...result.reasons, ...recording.problems] };
 }
 
 function environment(toxiproxy: string, toxiproxyVersion: string): Recording['environment'] {

@@ -1,0 +1,92 @@
+import { relative } from 'node:path';
+import { FaultlineError } from '../../errors.ts';
+import { createConsoleReporter, renderSummary } from '../../report/index.ts';
+import { exitCodeFor, runScenario, worstExitCode } from '../../run/api.ts';
+import { writeAggregates } from '../../run/outputs.ts';
+import { listScenarios } from '../../scenario/index.ts';
+import type { RunResult } from '../../slo/result.ts';
+import type { Command } from '../command.ts';
+import { isInteractive, parseCommandArgs, parseNumberOption } from '../options.ts';
+
+/** What `faultline run` (and `npm start`) runs when no scenario is named. */
+export const defaultScenario = 'dispatch-outage';
+
+const usage = `Usage: faultline run [<name|file>...] [--all] [options]
+
+Runs failure scenarios on the embedded stack (or a real Toxiproxy) and answers with a verdict.
+With no scenario, runs '${defaultScenario}'.
+
+Options:
+  --all                 run every scenario of scenarios/
+  --profile <name>      policy profile of the sample services (naive, timeouts, retries, resilient)
+  --toxiproxy <url>     drive a real Toxiproxy (env TOXIPROXY_URL); default: embedded
+  --topology <file>     topology file instead of the scenario's
+  --out <dir>           result folder (default results/<scenario>/<timestamp>-<profile>/)
+  --json <file>         also write the result(s) as JSON here
+  --junit <file>        also write JUnit XML here (one test case per SLO)
+  --seed <n>            seed for every random decision (default: the scenario's)
+  --time-scale <x>      multiply every scenario duration by x (e.g. 0.25 for quick CI runs)
+  --verbose             print the services' output
+
+Exit codes: 0 every SLO met, 1 an SLO missed, 2 usage or input error,
+3 environment error or inconclusive run, 130 SIGINT, 143 SIGTERM.`;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run named failure scenarios and print the verdict',
+  usage,
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.argv,
+      {
+        all: { type: 'boolean' },
+        profile: { type: 'string' },
+        toxiproxy: { type: 'string' },
+        topology: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        seed: { type: 'string' },
+        'time-scale': { type: 'string' },
+        verbose: { type: 'boolean' },
+      },
+      usage,
+    );
+    const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
+    const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
+    if (values.all && positionals.length > 0) throw new FaultlineError('FL_USAGE', `--all runs every scenario; do not name scenarios too\n\n${usage}`);
+    const names = values.all ? listScenarios().map((s) => s.name) : positionals.length > 0 ? positionals : [defaultScenario];
+    if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
+    const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
+
+    const interactive = isInteractive(ctx.stdout, ctx.env);
+    const results: RunResult[] = [];
+    const codes: number[] = [];
+    for (const name of names) {
+      if (ctx.signal.aborted) break;
+      const reporter = createConsoleReporter({ stream: ctx.stdout, interactive, color: interactive || ctx.env.FORCE_COLOR !== undefined });
+      const { result, files } = await runScenario({
+        scenario: name,
+        ...(values.profile ? { profile: values.profile } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(timeScale !== undefined ? { timeScale } : {}),
+        ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
+        ...(values.topology ? { topology: values.topology } : {}),
+        ...(values.out ? { outDir: values.out } : {}),
+        signal: ctx.signal,
+        events: reporter,
+        ...(values.verbose ? { onServiceOutput: (service: string, line: string) => ctx.stderr.write(`[${service}] ${line}\n`) } : {}),
+      });
+      results.push(result);
+      codes.push(exitCodeFor(result));
+      ctx.stdout.write(`\n${renderSummary(result, { color: interactive })}\n`);
+      if (files) ctx.stdout.write(`report: ${relative(process.cwd(), files.html) || files.html}\n`);
+    }
+    await writeAggregates(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
+    if (results.length > 1) {
+      const line = results.map((r) => `${r.scenario.name}:${r.verdict}`).join('  ');
+      ctx.stdout.write(`\n${results.length} scenarios: ${line}\n`);
+    }
+    return worstExitCode(codes);
+  },
+};
