@@ -1,0 +1,58 @@
+import type { RunResult, WindowStats } from '../slo/result.ts';
+import { palette } from './ansi.ts';
+import { formatMs, formatValue, trim } from './format.ts';
+import { verdictWord } from './labels.ts';
+import { renderTable } from './table.ts';
+
+export interface ComparisonOptions {
+  /** ANSI colours. Default: false. */
+  color?: boolean;
+}
+
+/**
+ * The text table of `faultline compare`: one column per result (profile), one row per
+ * verdict, SLO (✓/✗ and measured value) and key client numbers of the `whole` window.
+ */
+export function renderComparison(results: readonly RunResult[], opts: ComparisonOptions = {}): string {
+  const c = palette(opts.color ?? false);
+  if (results.length === 0) return 'no results to compare\n';
+  const header = ['', ...results.map((r) => c.bold(r.profile))];
+  const verdicts = ['verdict', ...results.map((r) => colourVerdict(r.verdict, c))];
+  const rows: string[][] = [header, verdicts];
+
+  for (const name of sloNames(results)) {
+    rows.push([
+      name,
+      ...results.map((r) => {
+        const slo = r.slos.find((s) => s.name === name);
+        if (!slo) return c.dim('—');
+        return `${slo.passed ? c.green('✓') : c.red('✗')} ${formatValue(slo.measured, slo.unit)}`;
+      }),
+    ]);
+  }
+
+  const whole = results.map((r) => r.windows.find((w) => w.name === 'whole'));
+  const windowRow = (label: string, value: (w: WindowStats) => string) => [label, ...whole.map((w) => (w ? value(w) : c.dim('—')))];
+  rows.push(
+    windowRow('requests', (w) => String(w.requests)),
+    windowRow('errors', (w) => String(w.errors)),
+    windowRow('dropped', (w) => String(w.dropped)),
+    windowRow('throughput', (w) => `${trim(w.throughput, 1)} req/s`),
+    windowRow('p50', (w) => formatMs(w.latency.p50)),
+    windowRow('p99', (w) => formatMs(w.latency.p99)),
+    windowRow('max', (w) => formatMs(w.latency.max)),
+  );
+  const title = `${c.bold(results[0]!.scenario.name)} compared across ${results.length} profile(s)`;
+  const reasons = results.flatMap((r) => r.reasons.map((reason) => `  ${c.yellow('!')} ${r.profile}: ${reason}`));
+  return [title, '', ...renderTable(rows, ['left', ...results.map(() => 'right' as const)]), ...(reasons.length ? ['', ...reasons] : [])].join('\n') + '\n';
+}
+
+/** SLO names in first-seen order across all results (profiles normally share one scenario). */
+export function sloNames(results: readonly RunResult[]): string[] {
+  return [...new Set(results.flatMap((r) => r.slos.map((s) => s.name)))];
+}
+
+function colourVerdict(verdict: RunResult['verdict'], c: ReturnType<typeof palette>): string {
+  const word = verdictWord(verdict);
+  return verdict === 'pass' ? c.green(word) : verdict === 'fail' ? c.red(word) : c.yellow(word);
+}

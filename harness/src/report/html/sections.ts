@@ -1,0 +1,52 @@
+import type { RunResult } from '../../slo/result.ts';
+import { resultTitle } from '../labels.ts';
+import { renderBreakerTimeline } from './breaker.ts';
+import { renderTimeChart } from './chart.ts';
+import { escapeHtml } from './escape.ts';
+import { amplificationLines, faultBands, latencyLines, throughputLines } from './series.ts';
+import { renderEnvironment, renderFaultTable, renderSloTable, renderWindowTable, verdictBadge } from './tables.ts';
+
+/** Verdict, what was tested and why the verdict may not be trusted. */
+export function renderHeader(result: RunResult, heading: 'h1' | 'h2' = 'h1'): string {
+  const reasons = result.reasons.length > 0 ? `<ul class="reasons">${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
+  const missed = result.slos.filter((s) => !s.passed).length;
+  const summary = missed === 0 ? `all ${result.slos.length} SLOs met` : `${missed} of ${result.slos.length} SLOs missed`;
+  return [
+    `<${heading}>${escapeHtml(resultTitle(result))} ${verdictBadge(result.verdict)}</${heading}>`,
+    `<p>${escapeHtml(summary)}; run ${escapeHtml(result.status)}, seed ${escapeHtml(result.seed)}, time scale ${escapeHtml(result.timeScale)}.</p>`,
+    reasons,
+    result.scenario.description ? `<p>${escapeHtml(result.scenario.description)}</p>` : '',
+    result.scenario.hypothesis ? `<p><strong>Hypothesis:</strong> ${escapeHtml(result.scenario.hypothesis)}</p>` : '',
+  ].join('\n');
+}
+
+/** Every chart of one result: client throughput and latency, breaker states, retry amplification. */
+export function renderCharts(result: RunResult): string {
+  const bands = faultBands(result);
+  const durationMs = result.durationMs;
+  return [
+    '<div class="charts">',
+    renderTimeChart({ title: 'Throughput, errors and dropped requests per second', unit: 'req/s', durationMs, lines: throughputLines(result), bands }),
+    renderTimeChart({ title: 'Latency from scheduled send (p50, p99)', unit: 'ms', durationMs, lines: latencyLines(result), bands }),
+    renderBreakerTimeline(result),
+    renderTimeChart({ title: 'Retry amplification (attempts per call, per scrape interval)', unit: '×', durationMs, lines: amplificationLines(result), bands, minYMax: 1 }),
+    '</div>',
+  ].join('\n');
+}
+
+/** The full report body of one result. */
+export function renderResultSections(result: RunResult): string {
+  return [
+    renderHeader(result),
+    '<h2>SLOs</h2>',
+    renderSloTable(result),
+    '<h2>Over time</h2>',
+    renderCharts(result),
+    '<h2>Fault evidence</h2>',
+    renderFaultTable(result),
+    '<h2>Windows</h2>',
+    renderWindowTable(result),
+    '<h2>Environment</h2>',
+    renderEnvironment(result),
+  ].join('\n');
+}

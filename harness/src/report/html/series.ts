@@ -1,0 +1,85 @@
+import type { DependencyPoint, RunResult } from '../../slo/result.ts';
+import type { ChartLine, TimeBand } from './chart.ts';
+
+/**
+ * Chart data taken from a RunResult. Formatting only: per-second values are plotted at the
+ * middle of their second, and the only arithmetic is turning cumulative scraped counters into
+ * per-interval ratios for display (the SLO values themselves come from analysis).
+ */
+
+export const COLORS = {
+  ok: '#2563eb',
+  errors: '#dc2626',
+  dropped: '#d97706',
+  p50: '#0d9488',
+  p99: '#7c3aed',
+  closed: '#16a34a',
+  open: '#dc2626',
+  halfOpen: '#f59e0b',
+} as const;
+
+const DEPENDENCY_COLORS = ['#2563eb', '#7c3aed', '#0d9488', '#d97706', '#db2777', '#4b5563'];
+
+/** Shaded intervals: each fault from applied to removed (or the end of the load). */
+export function faultBands(result: RunResult): TimeBand[] {
+  return result.faults
+    .filter((f) => f.appliedAtMs !== undefined)
+    .map((f) => ({ label: `${f.id} ${f.kind}`, fromMs: f.appliedAtMs!, toMs: f.removedAtMs ?? result.durationMs }));
+}
+
+/** Successful responses, errors and dropped requests per second. */
+export function throughputLines(result: RunResult): ChartLine[] {
+  const mid = (t: number) => t + 500;
+  return [
+    { name: 'ok/s', color: COLORS.ok, points: result.series.map((s) => [mid(s.t), s.requests - s.errors] as const) },
+    { name: 'errors/s', color: COLORS.errors, points: result.series.map((s) => [mid(s.t), s.errors] as const) },
+    { name: 'dropped/s', color: COLORS.dropped, points: result.series.map((s) => [mid(s.t), s.dropped] as const) },
+  ];
+}
+
+/** Latency percentiles (ms, from the scheduled send time) per second. */
+export function latencyLines(result: RunResult): ChartLine[] {
+  const mid = (t: number) => t + 500;
+  return [
+    { name: 'p50', color: COLORS.p50, points: result.series.map((s) => [mid(s.t), s.p50] as const) },
+    { name: 'p99', color: COLORS.p99, points: result.series.map((s) => [mid(s.t), s.p99] as const) },
+  ];
+}
+
+/** `service → dependency`: how dependency rows and lines are named. */
+export function dependencyKey(p: Pick<DependencyPoint, 'service' | 'dependency'>): string {
+  return `${p.service} → ${p.dependency}`;
+}
+
+/** Points grouped per (service, dependency), in time order, groups in first-seen order. */
+export function groupByDependency(points: readonly DependencyPoint[]): Map<string, DependencyPoint[]> {
+  const groups = new Map<string, DependencyPoint[]>();
+  for (const p of points) {
+    const key = dependencyKey(p);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(p);
+  }
+  for (const group of groups.values()) group.sort((a, b) => a.t - b.t);
+  return groups;
+}
+
+/**
+ * Retry amplification per scrape interval and dependency: attempts / calls made since the
+ * previous scrape; no value (a gap) when no calls were made. A counter that went down means the
+ * service restarted, so its new value is the increase.
+ */
+export function amplificationLines(result: RunResult): ChartLine[] {
+  return [...groupByDependency(result.dependencySeries)].map(([name, points], i) => ({
+    name,
+    color: DEPENDENCY_COLORS[i % DEPENDENCY_COLORS.length]!,
+    points: points.slice(1).map((p, j) => {
+      const previous = points[j]!;
+      const calls = increase(previous.calls, p.calls);
+      return [p.t, calls > 0 ? increase(previous.attempts, p.attempts) / calls : null] as const;
+    }),
+  }));
+}
+
+function increase(before: number, after: number): number {
+  return after >= before ? after - before : after;
+}

@@ -1,0 +1,99 @@
+import type { RunResult } from '../../slo/result.ts';
+import { formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
+import { verdictWord } from '../labels.ts';
+import { escapeHtml } from './escape.ts';
+
+/** `<td>` cells from already-escaped HTML; `num` right-aligns numbers. */
+const td = (html: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${html}</td>`;
+const th = (text: string) => `<th>${escapeHtml(text)}</th>`;
+
+export function verdictBadge(verdict: RunResult['verdict']): string {
+  return `<span class="verdict ${verdict}">${verdictWord(verdict)}</span>`;
+}
+
+export function passMark(passed: boolean): string {
+  return passed ? '<span class="pass" title="met">✓</span>' : '<span class="fail" title="missed">✗</span>';
+}
+
+export function renderSloTable(result: RunResult): string {
+  if (result.slos.length === 0) return '<p class="note">This scenario declares no SLOs.</p>';
+  const rows = result.slos.map((s) =>
+    [
+      '<tr>',
+      td(passMark(s.passed)),
+      td(`${escapeHtml(s.name)}<div class="expr">${escapeHtml(s.expression)}</div>`),
+      td(escapeHtml(s.window)),
+      td(escapeHtml(formatValue(s.measured, s.unit)), 'num'),
+      td(escapeHtml(formatThreshold(s.op, s.threshold, s.unit)), 'num'),
+      td(escapeHtml(formatMargin(s.margin, s.unit)), s.margin !== null && s.margin < 0 ? 'num fail' : 'num'),
+      td(escapeHtml(s.detail)),
+      '</tr>',
+    ].join(''),
+  );
+  return table(['', 'SLO', 'window', 'measured', 'threshold', 'margin', 'detail'], rows);
+}
+
+export function renderFaultTable(result: RunResult): string {
+  if (result.faults.length === 0) return '<p class="note">This scenario injects no faults.</p>';
+  const count = (n: number | undefined) => (n === undefined ? '<span class="muted">—</span>' : escapeHtml(n));
+  const at = (ms: number | undefined, never: string) => (ms === undefined ? `<span class="muted">${never}</span>` : escapeHtml(formatAt(ms)));
+  const rows = result.faults.map((f) =>
+    [
+      '<tr>',
+      td(escapeHtml(f.id)),
+      td(escapeHtml(f.kind)),
+      td(escapeHtml(f.target)),
+      td(at(f.appliedAtMs, 'never'), 'num'),
+      td(f.appliedAtMs === undefined ? '' : at(f.removedAtMs, 'never'), 'num'),
+      td(count(f.connectionsAffected), 'num'),
+      td(count(f.requestsAffected), 'num'),
+      td(f.error ? `<span class="fail">${escapeHtml(f.error)}</span>` : ''),
+      '</tr>',
+    ].join(''),
+  );
+  return table(['id', 'kind', 'target', 'applied', 'removed', 'connections affected', 'requests affected', 'error'], rows);
+}
+
+export function renderWindowTable(result: RunResult): string {
+  const rows = result.windows.map((w) =>
+    [
+      '<tr>',
+      td(escapeHtml(w.name)),
+      td(`${escapeHtml(formatAt(w.startMs))} – ${escapeHtml(formatAt(w.endMs))}`, 'num'),
+      td(escapeHtml(w.requests), 'num'),
+      td(escapeHtml(w.errors), 'num'),
+      td(escapeHtml(w.dropped), 'num'),
+      td(escapeHtml(`${trim(w.throughput, 1)} req/s`), 'num'),
+      td(escapeHtml(formatMs(w.latency.p50)), 'num'),
+      td(escapeHtml(formatMs(w.latency.p99)), 'num'),
+      td(escapeHtml(formatMs(w.latency.max)), 'num'),
+      td(escapeHtml(Object.entries(w.errorsByKind).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', '))),
+      '</tr>',
+    ].join(''),
+  );
+  return table(['window', 'range', 'requests', 'errors', 'dropped', 'throughput', 'p50', 'p99', 'max', 'errors by kind'], rows);
+}
+
+export function renderEnvironment(result: RunResult): string {
+  const env = result.environment;
+  const entries: [string, string | number | undefined][] = [
+    ['run id', result.runId],
+    ['started at', result.startedAt],
+    ['status', result.status],
+    ['load duration', formatAt(result.durationMs)],
+    ['seed', result.seed],
+    ['time scale', result.timeScale],
+    ['scenario file', result.scenario.file],
+    ['faultline', env.faultlineVersion],
+    ['node', env.node],
+    ['toxiproxy', env.toxiproxyVersion ? `${env.toxiproxy} (${env.toxiproxyVersion})` : env.toxiproxy],
+    ['platform', env.platform],
+    ['cpus', env.cpus],
+  ];
+  const items = entries.filter(([, v]) => v !== undefined).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`);
+  return `<dl class="env">${items.join('')}</dl>`;
+}
+
+export function table(headers: readonly string[], rows: readonly string[]): string {
+  return `<table><thead><tr>${headers.map(th).join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}

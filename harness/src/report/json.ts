@@ -1,0 +1,11 @@
+import type { RunResult } from '../slo/result.ts';
+import { writeTextFile } from './write.ts';
+
+/** result.json: the RunResult as pretty JSON (the contract is docs/result-json.md). */
+export function renderResultJson(result: RunResult): string {
+  return JSON.stringify(result, null, 2) + '\n';
+}
+
+export async function writeResultJson(result: RunResult, file: string): Promise<void> {
+  await writeTextFile(file, renderResultJson(result));
+}

@@ -1,0 +1,79 @@
+import type { RunResult, SloVerdict } from '../slo/result.ts';
+import { formatMargin, formatThreshold, formatValue } from './format.ts';
+import { faultEvidence, faultLabel, resultTitle } from './labels.ts';
+import { escapeXmlText, xmlAttrs } from './xml.ts';
+import { writeTextFile } from './write.ts';
+
+/** Name of the extra test case an inconclusive run adds. */
+export const FAULT_EVIDENCE_CASE = 'fault evidence';
+
+/**
+ * JUnit XML for CI: one `<testsuite>` per result (`scenario [profile]`), one `<testcase>` per
+ * SLO with a `<failure>` when it was missed; an inconclusive run adds a "fault evidence" test
+ * case with an `<error>` giving the reasons, so CI shows why the verdict could not be trusted.
+ * Times are in seconds.
+ */
+export function renderJunit(results: readonly RunResult[]): string {
+  const suites = results.map(renderSuite);
+  const totals = results.map(counts).reduce((a, b) => ({ tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors }), { tests: 0, failures: 0, errors: 0 });
+  const time = seconds(results.reduce((sum, r) => sum + r.durationMs, 0));
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${xmlAttrs({ name: 'faultline', ...totals, time })}>`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export async function writeJunit(results: readonly RunResult[], file: string): Promise<void> {
+  await writeTextFile(file, renderJunit(results));
+}
+
+function counts(result: RunResult): { tests: number; failures: number; errors: number } {
+  const inconclusive = result.verdict === 'inconclusive' ? 1 : 0;
+  return { tests: result.slos.length + inconclusive, failures: result.slos.filter((s) => !s.passed).length, errors: inconclusive };
+}
+
+function renderSuite(result: RunResult): string {
+  const attrs = xmlAttrs({ name: resultTitle(result), ...counts(result), skipped: 0, time: seconds(result.durationMs), timestamp: result.startedAt });
+  const properties = Object.entries({
+    runId: result.runId,
+    seed: result.seed,
+    profile: result.profile,
+    timeScale: result.timeScale,
+    status: result.status,
+    verdict: result.verdict,
+    scenarioFile: result.scenario.file,
+  }).map(([name, value]) => `      <property ${xmlAttrs({ name, value })}/>`);
+  const cases = result.slos.map((slo) => renderSloCase(result, slo));
+  if (result.verdict === 'inconclusive') cases.push(renderEvidenceCase(result));
+  return [`  <testsuite ${attrs}>`, '    <properties>', ...properties, '    </properties>', ...cases, '  </testsuite>'].join('\n');
+}
+
+function renderSloCase(result: RunResult, slo: SloVerdict): string {
+  const attrs = xmlAttrs({ name: slo.name, classname: result.scenario.name, time: 0 });
+  if (slo.passed) return `    <testcase ${attrs}/>`;
+  const message = `${slo.name} (${slo.window}): measured ${formatValue(slo.measured, slo.unit)}, threshold ${formatThreshold(slo.op, slo.threshold, slo.unit)}, margin ${formatMargin(slo.margin, slo.unit)}`;
+  const body = [slo.detail, `expression: ${slo.expression}`, `window: ${slo.window}`].join('\n');
+  return [
+    `    <testcase ${attrs}>`,
+    `      <failure ${xmlAttrs({ message, type: 'SloMissed' })}>${escapeXmlText(body)}</failure>`,
+    '    </testcase>',
+  ].join('\n');
+}
+
+function renderEvidenceCase(result: RunResult): string {
+  const reasons = result.reasons.length > 0 ? result.reasons : [`run ${result.status}, verdict inconclusive`];
+  const evidence = result.faults.map((f) => `${faultLabel(f)}: ${faultEvidence(f)}`);
+  const body = [...reasons, '', ...evidence].join('\n');
+  return [
+    `    <testcase ${xmlAttrs({ name: FAULT_EVIDENCE_CASE, classname: result.scenario.name, time: 0 })}>`,
+    `      <error ${xmlAttrs({ message: reasons.join('; '), type: 'Inconclusive' })}>${escapeXmlText(body)}</error>`,
+    '    </testcase>',
+  ].join('\n');
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
