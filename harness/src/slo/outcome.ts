@@ -1,0 +1,37 @@
+import type { FaultRecord, Recording } from '../run/recording.ts';
+import type { RunResult, SloVerdict } from './result.ts';
+
+export interface Outcome {
+  verdict: RunResult['verdict'];
+  reasons: string[];
+}
+
+/**
+ * The overall verdict. `inconclusive` when the run did not complete, a fault could not be
+ * applied or removed, a fault was never applied, or an applied fault touched no traffic — each
+ * cause one sentence in `reasons` (plus the run's problems when it did not complete). Else
+ * `fail` when an SLO was missed, else `pass`; reasons are then empty (the SLO verdicts say it).
+ */
+export function outcomeOf(recording: Recording, faults: readonly FaultRecord[], slos: readonly SloVerdict[]): Outcome {
+  const reasons: string[] = [];
+  if (recording.status !== 'completed') {
+    reasons.push(`The run ended as ${recording.status}, so the SLOs were not checked on a complete run.`);
+    reasons.push(...recording.problems);
+  }
+  for (const fault of faults) {
+    const reason = faultReason(fault);
+    if (reason) reasons.push(reason);
+  }
+  if (reasons.length > 0) return { verdict: 'inconclusive', reasons };
+  return { verdict: slos.every((slo) => slo.passed) ? 'pass' : 'fail', reasons };
+}
+
+function faultReason(fault: FaultRecord): string | undefined {
+  const name = `Fault ${fault.id} (${fault.kind} on ${fault.target})`;
+  if (fault.error) return `${name} failed: ${fault.error}`;
+  if (fault.appliedAtMs === undefined) return `${name} was never applied.`;
+  if (fault.connectionsAffected === 0) return `${name} touched no connection, so it tested nothing.`;
+  const connectionsSeen = fault.connectionsAffected !== undefined && fault.connectionsAffected > 0;
+  if (fault.requestsAffected === 0 && !connectionsSeen) return `${name} touched no request, so it tested nothing.`;
+  return undefined;
+}

@@ -1,0 +1,22 @@
+import type { Recording } from '../run/recording.ts';
+import { nearestRank } from './latency.ts';
+import type { SecondStats } from './result.ts';
+import { trafficPerBucket } from './traffic.ts';
+
+/**
+ * The client-side series: one point per second of the load (t = 0, 1000, … < durationMs), each
+ * counting the requests scheduled in that second. `requests` are the ones sent, `errors` those
+ * of them that failed, `dropped` the ones never sent; p50/p99 are nearest-rank latencies from
+ * the scheduled time (0 for a second without sent requests).
+ */
+export function perSecondSeries(recording: Recording): SecondStats[] {
+  const seconds = trafficPerBucket(recording, { startMs: 0, endMs: recording.durationMs }, 1000);
+  return seconds.map((traffic) => ({
+    t: traffic.range.startMs,
+    requests: traffic.samples.length,
+    errors: traffic.samples.length - traffic.okCount,
+    dropped: traffic.droppedCount,
+    p50: nearestRank(traffic.latencies, 50) ?? 0,
+    p99: nearestRank(traffic.latencies, 99) ?? 0,
+  }));
+}
