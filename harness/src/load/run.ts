@@ -1,0 +1,237 @@
+import type { Pool } from 'undici';
+import type { LoadSpec } from '../scenario/model.ts';
+import type { RequestErrorKind, RequestSample } from '../run/recording.ts';
+import { compileBody } from './body.ts';
+import type { BodyRenderer } from './body.ts';
+import { ClientTimeoutError, classifyError, successTable } from './classify.ts';
+import { DeadlineQueue } from './deadlines.ts';
+import { LatencyHistogram } from './latency.ts';
+import type { LatencySummaryMs } from './latency.ts';
+import { LiveSeconds } from './live.ts';
+import type { LiveSecond } from './live.ts';
+import { InFlightRequest } from './request.ts';
+import type { RequestSink } from './request.ts';
+import { ArrivalSchedule } from './schedule.ts';
+import { createPool, requestHeaders } from './target.ts';
+
+export interface LoadRunOptions {
+  /** Origin the load goes to, e.g. `http://127.0.0.1:41234` (loopback). */
+  baseUrl: string;
+  /** The load, already time-scaled. */
+  spec: LoadSpec;
+  /** Seed of `{{rand}}` in bodies. */
+  seed: number;
+  /** `performance.now()` value that is t = 0 of the schedule, so the runner can align its fault
+   * timeline. Default: the moment `runLoad` is called. */
+  originMs?: number;
+  /** Abort: stop scheduling, abort requests in flight (not recorded), resolve with what was recorded. */
+  signal?: AbortSignal;
+  /** Called once per elapsed second of the schedule (the last one may be shorter), for live progress. */
+  onSecond?: (second: LiveSecond) => void;
+  /** Monotonic clock in ms. Default: `performance.now()`. */
+  now?: () => number;
+}
+
+export interface LoadOutcome {
+  /** One per request that was sent and ended (response, error or client timeout), in end order. */
+  samples: RequestSample[];
+  /** Scheduled times (ms) of arrivals dropped because maxInFlight requests were in flight. */
+  dropped: number[];
+  /** Whether `signal` aborted the run. */
+  aborted: boolean;
+  histogram: { fromScheduled: LatencySummaryMs; fromSent: LatencySummaryMs };
+}
+
+/** Options only the benchmark uses. */
+export interface InternalLoadOptions extends LoadRunOptions {
+  /** Keep samples and latency histograms. Default true; false measures what recording costs. */
+  record?: boolean;
+}
+
+/** Runs the open-model load of `options.spec` against `options.baseUrl`; see docs/load.md. */
+export function executeLoad(options: InternalLoadOptions): Promise<LoadOutcome> {
+  return new LoadRun(options).run();
+}
+
+/**
+ * One run of the generator: a send loop that wakes at the next arrival (or second boundary),
+ * sends everything that has come due, and sleeps again; responses come back through `settle`.
+ */
+class LoadRun implements RequestSink {
+  readonly #spec: LoadSpec;
+  readonly #schedule: ArrivalSchedule;
+  readonly #now: () => number;
+  readonly #originMs: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #record: boolean;
+  readonly #pool: Pool;
+  readonly #headers: Record<string, string>;
+  readonly #renderBody: BodyRenderer;
+  readonly #success: Uint8Array;
+  readonly #deadlines: DeadlineQueue<InFlightRequest>;
+  readonly #live: LiveSeconds | undefined;
+  readonly #samples: RequestSample[] = [];
+  readonly #dropped: number[] = [];
+  readonly #fromScheduled = new LatencyHistogram();
+  readonly #fromSent = new LatencyHistogram();
+  #inFlight = 0;
+  #aborted = false;
+  #callbackError: unknown;
+  #sleepTimer: NodeJS.Timeout | undefined;
+  #wakeSleeper: (() => void) | undefined;
+  #wakeDrain: (() => void) | undefined;
+
+  constructor(options: InternalLoadOptions) {
+    this.#spec = options.spec;
+    this.#schedule = new ArrivalSchedule(options.spec.stages);
+    this.#now = options.now ?? (() => performance.now());
+    this.#originMs = options.originMs ?? this.#now();
+    this.#signal = options.signal;
+    this.#record = options.record ?? true;
+    this.#pool = createPool(options.baseUrl, options.spec);
+    this.#headers = requestHeaders(options.spec);
+    this.#renderBody = compileBody(options.spec.body, options.seed);
+    this.#success = successTable(options.spec.successStatuses);
+    this.#deadlines = new DeadlineQueue(() => this.#elapsedMs(), (request) => this.#timeOut(request));
+    const onSecond = options.onSecond;
+    this.#live = onSecond && new LiveSeconds(this.#schedule, (second) => this.#guard(() => onSecond(second)));
+  }
+
+  async run(): Promise<LoadOutcome> {
+    const onAbort = () => this.#abort();
+    this.#signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (this.#signal?.aborted) this.#abort();
+      await this.#sendLoop();
+      await this.#drain();
+    } finally {
+      this.#signal?.removeEventListener('abort', onAbort);
+      clearTimeout(this.#sleepTimer);
+      this.#deadlines.clear();
+      await this.#pool.destroy();
+    }
+    if (this.#callbackError !== undefined) throw this.#callbackError;
+    return {
+      samples: this.#samples,
+      dropped: this.#dropped,
+      aborted: this.#aborted,
+      histogram: { fromScheduled: this.#fromScheduled.summary(), fromSent: this.#fromSent.summary() },
+    };
+  }
+
+  settle(request: InFlightRequest, error: Error | undefined): void {
+    if (request.settled) return;
+    request.settled = true;
+    this.#inFlight--;
+    const endMs = this.#elapsedMs();
+    let kind: RequestErrorKind | undefined;
+    if (error !== undefined) kind = classifyError(error);
+    else if (this.#success[request.status] !== 1) kind = 'status';
+    const live = this.#live;
+    if (live !== undefined) {
+      if (endMs >= live.rollAtMs) live.roll(endMs, this.#inFlight);
+      if (kind === undefined) live.ok++;
+      else live.errors++;
+      if (this.#record) live.recordLatency(endMs - request.scheduledMs);
+    }
+    if (this.#record) {
+      const { scheduledMs, sentMs, status } = request;
+      this.#samples.push(
+        kind === undefined
+          ? { scheduledMs, sentMs, endMs, status, ok: true }
+          : { scheduledMs, sentMs, endMs, status, ok: false, error: kind },
+      );
+      this.#fromScheduled.recordMs(endMs - scheduledMs);
+      this.#fromSent.recordMs(endMs - sentMs);
+    }
+    if (this.#inFlight === 0) this.#wakeDrain?.();
+  }
+
+  async #sendLoop(): Promise<void> {
+    const schedule = this.#schedule;
+    const durationMs = schedule.durationMs;
+    let seq = 0;
+    let nextMs = schedule.count > 0 ? schedule.timeOfMs(0) : Infinity;
+    while (!this.#aborted) {
+      const nowMs = this.#elapsedMs();
+      this.#live?.roll(nowMs, this.#inFlight);
+      // Late wake-ups (coarse timers, a busy loop) catch up here: every arrival that has come
+      // due is sent now, in one batch, each with its own scheduled time; lateness shows in sentMs.
+      while (nextMs <= nowMs && !this.#aborted) {
+        this.#arrive(seq, nextMs);
+        seq++;
+        nextMs = seq < schedule.count ? schedule.timeOfMs(seq) : Infinity;
+      }
+      if (nowMs >= durationMs) return;
+      await this.#sleepUntil(Math.min(nextMs, this.#live?.rollAtMs ?? Infinity, durationMs));
+    }
+  }
+
+  #arrive(seq: number, scheduledMs: number): void {
+    if (this.#inFlight >= this.#spec.maxInFlight) {
+      this.#dropped.push(scheduledMs);
+      if (this.#live !== undefined) this.#live.dropped++;
+      return;
+    }
+    const sentMs = this.#elapsedMs();
+    const request = new InFlightRequest(this, seq, scheduledMs, sentMs, sentMs + this.#spec.timeoutMs);
+    this.#inFlight++;
+    if (this.#live !== undefined) this.#live.sent++;
+    this.#deadlines.add(request);
+    try {
+      this.#pool.dispatch(
+        { path: this.#spec.path, method: this.#spec.method, headers: this.#headers, body: this.#renderBody(seq) ?? null },
+        request,
+      );
+    } catch (error) {
+      this.settle(request, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Waits for the requests still in flight after the schedule; each ends by its client timeout at the latest. */
+  async #drain(): Promise<void> {
+    while (this.#inFlight > 0 && !this.#aborted) await new Promise<void>((resolve) => (this.#wakeDrain = resolve));
+    this.#wakeDrain = undefined;
+  }
+
+  #timeOut(request: InFlightRequest): void {
+    const reason = new ClientTimeoutError(this.#spec.timeoutMs);
+    this.settle(request, reason);
+    request.abort(reason);
+  }
+
+  /** Stops the run: no more sends; requests in flight are cancelled and not recorded. */
+  #abort(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const reason = new Error('load aborted');
+    this.#deadlines.forEachPending((request) => {
+      request.settled = true;
+      this.#inFlight--;
+      request.abort(reason);
+    });
+    clearTimeout(this.#sleepTimer);
+    this.#wakeSleeper?.();
+    this.#wakeDrain?.();
+  }
+
+  #sleepUntil(wakeMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wakeSleeper = resolve;
+      this.#sleepTimer = setTimeout(resolve, Math.max(0, Math.ceil(wakeMs - this.#elapsedMs())));
+    });
+  }
+
+  #elapsedMs(): number {
+    return this.#now() - this.#originMs;
+  }
+
+  /** Runs a user callback; its first exception is rethrown when the run has cleaned up. */
+  #guard(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.#callbackError ??= error;
+    }
+  }
+}
