@@ -12,8 +12,11 @@ export interface ConsoleReporterOptions {
   interactive: boolean;
   /** ANSI colours. Default: same as `interactive`. */
   color?: boolean;
-  /** Non-interactive: seconds between progress lines. Default: 5000 ms. */
+  /** Non-interactive: time between progress lines. Default: 5000 ms. */
   progressEveryMs?: number;
+  /** Print the verdict block (`renderSummary`) on each result. Turn off when the caller prints
+   * it itself. Default: true. */
+  summary?: boolean;
 }
 
 /**
@@ -120,7 +123,10 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): RunEvents {
     onResult(result, files) {
       if (interactive && state.statusShown) write(CLEAR_LINE);
       state.statusShown = false;
-      write('\n' + renderSummary(result, { color: opts.color ?? interactive, files }));
+      if (opts.summary === false) return;
+      // An empty folder means no files were written (e.g. the programmatic API with outDir false).
+      const written = files.dir ? { files } : {};
+      write('\n' + renderSummary(result, { color: opts.color ?? interactive, ...written }));
     },
   };
 }

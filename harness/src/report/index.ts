@@ -11,4 +11,3 @@ export { renderResultJson, writeResultJson } from './json.ts';
 export { FAULT_EVIDENCE_CASE, renderJunit, writeJunit } from './junit.ts';
 export { renderHtml, writeHtml } from './html/document.ts';
 export { renderComparison, type ComparisonOptions } from './compare.ts';
-export { RESULT_FILE_NAMES, writeResultFiles } from './files.ts';

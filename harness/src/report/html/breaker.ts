@@ -1,4 +1,4 @@
-import type { RunResult } from '../../slo/result.ts';
+import type { DependencyPoint, RunResult } from '../../slo/result.ts';
 import { CHART, renderBand, timeAxis, xAt } from './chart.ts';
 import { escapeHtml } from './escape.ts';
 import { COLORS, faultBands, groupByDependency } from './series.ts';
@@ -26,18 +26,17 @@ export function renderBreakerTimeline(result: RunResult): string {
     const labelY = top + row * ROW_HEIGHT + 10;
     const y = labelY + 4;
     parts.push(`<text class="row-label" x="${CHART.left}" y="${labelY}">${escapeHtml(name)}</text>`);
-    points.forEach((p, i) => {
-      if (p.breakerState === undefined) return;
-      const endMs = points[i + 1]?.t ?? result.durationMs;
-      const x1 = xAt(p.t, result.durationMs);
-      const x2 = xAt(endMs, result.durationMs);
-      if (x2 <= x1) return;
-      const state = STATE_NAMES[p.breakerState] ?? `state ${p.breakerState}`;
-      const color = STATE_COLORS[p.breakerState] ?? '#9ca3af';
+    for (const span of stateSpans(points, result.durationMs)) {
+      const x1 = xAt(span.fromMs, result.durationMs);
+      const x2 = xAt(span.toMs, result.durationMs);
+      if (x2 <= x1) continue;
+      const state = STATE_NAMES[span.state] ?? `state ${span.state}`;
+      const color = STATE_COLORS[span.state] ?? '#9ca3af';
+      const tooltip = `${name}: ${state} from ${(span.fromMs / 1000).toFixed(1)} s to ${(span.toMs / 1000).toFixed(1)} s`;
       parts.push(
-        `<rect class="breaker ${escapeHtml(state)}" x="${x1}" y="${y}" width="${Math.round((x2 - x1) * 10) / 10}" height="${BAR_HEIGHT}" fill="${color}"><title>${escapeHtml(`${name}: ${state} from ${(p.t / 1000).toFixed(1)} s`)}</title></rect>`,
+        `<rect class="breaker ${escapeHtml(state)}" x="${x1}" y="${y}" width="${Math.round((x2 - x1) * 10) / 10}" height="${BAR_HEIGHT}" fill="${color}"><title>${escapeHtml(tooltip)}</title></rect>`,
       );
-    });
+    }
   });
   parts.push(timeAxis(result.durationMs, plotBottom));
   const legend = STATE_NAMES.map((s, i) => `<span class="key"><span class="swatch" style="background:${STATE_COLORS[i]}"></span>${s}</span>`).join(' ');
@@ -51,4 +50,27 @@ export function renderBreakerTimeline(result: RunResult): string {
     `<div class="legend">${legend}</div>`,
     '</figure>',
   ].join('\n');
+}
+
+/** One state held over an interval. */
+export interface StateSpan {
+  state: number;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Consecutive scrapes with the same breaker state merged into one span; each scrape's state
+ * holds until the next scrape, the last one until `endMs`. Scrapes without a state are gaps.
+ */
+export function stateSpans(points: readonly DependencyPoint[], endMs: number): StateSpan[] {
+  const spans: StateSpan[] = [];
+  points.forEach((p, i) => {
+    const toMs = points[i + 1]?.t ?? endMs;
+    const last = spans.at(-1);
+    if (p.breakerState === undefined) return;
+    if (last && last.state === p.breakerState && last.toMs === p.t) last.toMs = toMs;
+    else spans.push({ state: p.breakerState, fromMs: p.t, toMs });
+  });
+  return spans;
 }

@@ -120,10 +120,10 @@ function renderLine(line: ChartLine, durationMs: number, yAt: (v: number) => num
     });
 }
 
-/** 0 and round steps up to `max` (about 4–8 ticks). */
+/** 0 and round steps up to `max` (about 4–7 ticks). */
 export function ticks(max: number): number[] {
   if (!(max > 0)) return [0];
-  const step = niceStep(max / 5);
+  const step = niceStep(max / 6);
   const result: number[] = [];
   for (let i = 0; i * step <= max * (1 + 1e-9); i++) result.push(round(i * step, 6));
   return result;

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { stateSpans } from '../../src/report/html/breaker.ts';
+import { niceCeil, ticks, xAt } from '../../src/report/html/chart.ts';
+import { amplificationLines, faultBands } from '../../src/report/html/series.ts';
+import type { DependencyPoint } from '../../src/slo/result.ts';
+import { buildRunResult } from './fixtures.ts';
+
+const point = (t: number, v: Partial<DependencyPoint>): DependencyPoint => ({
+  t,
+  service: 'rides',
+  dependency: 'dispatch',
+  calls: 0,
+  attempts: 0,
+  timeouts: 0,
+  rejections: 0,
+  shortCircuits: 0,
+  fallbacks: 0,
+  ...v,
+});
+
+describe('chart data', () => {
+  it('merges scrapes with the same breaker state into spans that last until the next change', () => {
+    const points = [point(0, { breakerState: 0 }), point(1000, { breakerState: 0 }), point(2000, { breakerState: 1 }), point(3000, {}), point(4000, { breakerState: 2 })];
+    expect(stateSpans(points, 6000)).toEqual([
+      { state: 0, fromMs: 0, toMs: 2000 },
+      { state: 1, fromMs: 2000, toMs: 3000 },
+      { state: 2, fromMs: 4000, toMs: 6000 },
+    ]);
+  });
+
+  it('shows retry amplification per scrape interval: 1.5 during the fault, 1 outside it', () => {
+    const [dispatch, pricing] = amplificationLines(buildRunResult());
+    const at = (t: number) => dispatch!.points.find((p) => p[0] === t)![1];
+    expect(dispatch!.name).toBe('rides → dispatch');
+    expect(at(5000)).toBe(1);
+    expect(at(12_000)).toBe(1.5);
+    expect(pricing!.points.every((p) => p[1] === 1)).toBe(true);
+  });
+
+  it('leaves a gap where no calls were made and survives a counter reset (a restart)', () => {
+    const result = buildRunResult({
+      dependencySeries: [point(0, { calls: 10, attempts: 10 }), point(1000, { calls: 10, attempts: 10 }), point(2000, { calls: 4, attempts: 8 })],
+    });
+    expect(amplificationLines(result)[0]!.points).toEqual([
+      [1000, null],
+      [2000, 2],
+    ]);
+  });
+
+  it('bands each applied fault from applied to removed, and skips one never applied', () => {
+    const base = buildRunResult();
+    const bands = faultBands(buildRunResult({ faults: [...base.faults, { id: 'f2', kind: 'crash', target: 'drivers', error: 'no such service' }] }));
+    expect(bands).toEqual([{ label: 'f1 toxic', fromMs: 10_000, toMs: 20_000 }]);
+  });
+
+  it('scales time linearly onto the plot and rounds axes to readable steps', () => {
+    expect(xAt(0, 30_000)).toBe(56);
+    expect(xAt(30_000, 30_000)).toBe(744);
+    expect(xAt(45_000, 30_000)).toBe(744);
+    expect(niceCeil(640)).toBe(800);
+    expect(niceCeil(1.5)).toBe(1.5);
+    expect(niceCeil(1.6)).toBe(2);
+    expect(niceCeil(0)).toBe(1);
+    expect(ticks(30_000)).toEqual([0, 5000, 10_000, 15_000, 20_000, 25_000, 30_000]);
+  });
+});

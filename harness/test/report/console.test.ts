@@ -1,0 +1,129 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { consoleMode, createConsoleReporter, type RunEvents } from '../../src/report/index.ts';
+import { buildRunResult } from './fixtures.ts';
+
+const streams: PassThrough[] = [];
+afterEach(() => {
+  for (const s of streams.splice(0)) s.destroy();
+});
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  streams.push(stream);
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  return { stream, text: () => chunks.join('') };
+}
+
+/** A short run: plan, start, 12 s of load with a fault from 3 s to 8 s, result. */
+function playRun(reporter: RunEvents): void {
+  reporter.onPlan?.({ scenario: 'dispatch-outage', profile: 'resilient', durationMs: 12_000, faults: [{ id: 'f1', label: 'f1 latency rides -> dispatch', atMs: 3000, forMs: 5000 }] });
+  reporter.onPhase?.('starting', '3 services');
+  reporter.onPhase?.('load', '12.0 s of load');
+  for (let second = 1; second <= 12; second++) {
+    if (second === 4) reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'apply', atMs: 3000 });
+    if (second === 9) reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'remove', atMs: 8000 });
+    const active = second >= 4 && second <= 8 ? ['f1 latency rides -> dispatch'] : [];
+    reporter.onSecond?.({ elapsedMs: second * 1000, totalMs: 12_000, reqPerSec: 20, p99Ms: active.length ? 640 : 35, errors: active.length ? 1 : 0, dropped: 0, activeFaults: active });
+  }
+  reporter.onPhase?.('analysing');
+  reporter.onResult?.(buildRunResult(), { dir: 'results/dispatch-outage/x' });
+}
+
+describe('the console reporter, interactive', () => {
+  it('redraws one status line in place with phase, elapsed/total, req/s, p99, errors and active faults', () => {
+    const out = capture();
+    const reporter = createConsoleReporter({ stream: out.stream, interactive: true, color: false });
+    reporter.onPlan?.({ scenario: 's', profile: 'p', durationMs: 12_000, faults: [] });
+    reporter.onPhase?.('load');
+    reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'apply', atMs: 3000 });
+    reporter.onSecond?.({ elapsedMs: 5000, totalMs: 12_000, reqPerSec: 19.5, p99Ms: 640, errors: 3, dropped: 1, activeFaults: ['f1 latency rides -> dispatch'] });
+    const text = out.text();
+    const status = text.slice(text.lastIndexOf('\r\x1b[2K') + 5);
+    expect(status).toBe('load       5.0 s/12.0 s  19.5 req/s  p99 640 ms  errors 3  dropped 1  faults: f1 latency rides -> dispatch');
+    expect(status).not.toContain('\n');
+  });
+
+  it('prints fault events on their own line above the status line', () => {
+    const out = capture();
+    playRun(createConsoleReporter({ stream: out.stream, interactive: true, color: false }));
+    const text = out.text();
+    expect(text).toContain('\r\x1b[2K[3.0 s] fault on  f1 latency rides -> dispatch\n');
+    expect(text).toContain('\r\x1b[2K[8.0 s] fault off f1 latency rides -> dispatch\n');
+    // the status is redrawn right after the event line
+    const afterApply = text.split('[3.0 s] fault on  f1 latency rides -> dispatch\n')[1]!;
+    expect(afterApply.startsWith('\r\x1b[2Kload')).toBe(true);
+  });
+
+  it('clears the status line and prints the summary with the result folder at the end', () => {
+    const out = capture();
+    playRun(createConsoleReporter({ stream: out.stream, interactive: true, color: false }));
+    const tail = out.text().split('\r\x1b[2K').at(-1)!;
+    expect(tail.startsWith('\ndispatch-outage')).toBe(true);
+    expect(tail).toContain('FAIL  1 of 4 SLOs missed');
+    expect(tail).toContain('Results results/dispatch-outage/x');
+  });
+
+  it('cuts the status line to the terminal width so it never wraps', () => {
+    const out = capture();
+    Object.assign(out.stream, { columns: 40 });
+    const reporter = createConsoleReporter({ stream: out.stream, interactive: true, color: true });
+    reporter.onSecond?.({ elapsedMs: 5000, totalMs: 12_000, reqPerSec: 19.5, p99Ms: 640, errors: 3, dropped: 1, activeFaults: ['a very long fault label'] });
+    const status = out.text().split('\r\x1b[2K').at(-1)!;
+    expect([...status.replace(/\x1b\[[0-9;]*m/g, '')].length).toBeLessThanOrEqual(39);
+  });
+});
+
+describe('the console reporter, non-interactive', () => {
+  it('never moves the cursor or colours, and prints one line per phase and fault event', () => {
+    const out = capture();
+    playRun(createConsoleReporter({ stream: out.stream, interactive: false }));
+    const text = out.text();
+    expect(text).not.toContain('\r');
+    expect(text).not.toContain('\x1b');
+    const lines = text.split('\n');
+    expect(lines).toContain('phase starting: 3 services');
+    expect(lines).toContain('phase load: 12.0 s of load');
+    expect(lines).toContain('phase analysing');
+    expect(lines).toContain('[3.0 s] fault on  f1 latency rides -> dispatch');
+    expect(lines).toContain('[8.0 s] fault off f1 latency rides -> dispatch');
+    expect(lines).toContain('FAIL  1 of 4 SLOs missed');
+  });
+
+  it('prints a progress line about every 5 seconds, not every second', () => {
+    const out = capture();
+    playRun(createConsoleReporter({ stream: out.stream, interactive: false }));
+    const progress = out.text().split('\n').filter((l) => /^\[\d+\.\d s\/12\.0 s\]/.test(l));
+    expect(progress).toEqual([
+      '[5.0 s/12.0 s] 20 req/s  p99 640 ms  errors 2  dropped 0  faults: f1 latency rides -> dispatch',
+      '[10.0 s/12.0 s] 20 req/s  p99 35 ms  errors 5  dropped 0',
+    ]);
+  });
+
+  it('reports a fault that could not be applied, with the error', () => {
+    const out = capture();
+    createConsoleReporter({ stream: out.stream, interactive: false }).onFault?.({ id: 'f2', label: 'f2 down dispatch', action: 'apply', atMs: 4000, error: 'proxy not found' });
+    expect(out.text()).toBe('[4.0 s] fault could not be applied f2 down dispatch: proxy not found\n');
+  });
+
+  it('leaves the summary to the caller when asked to', () => {
+    const out = capture();
+    createConsoleReporter({ stream: out.stream, interactive: false, summary: false }).onResult?.(buildRunResult(), { dir: '' });
+    expect(out.text()).toBe('');
+  });
+});
+
+describe('consoleMode', () => {
+  it('is interactive with colour on a TTY outside CI', () => {
+    expect(consoleMode({ isTTY: true }, {})).toEqual({ interactive: true, color: true });
+  });
+  it('is plain when CI is set or the stream is not a TTY', () => {
+    expect(consoleMode({ isTTY: true }, { CI: 'true' })).toEqual({ interactive: false, color: false });
+    expect(consoleMode({}, {})).toEqual({ interactive: false, color: false });
+  });
+  it('lets FORCE_COLOR and NO_COLOR decide colour', () => {
+    expect(consoleMode({}, { FORCE_COLOR: '1' }).color).toBe(true);
+    expect(consoleMode({ isTTY: true }, { NO_COLOR: '1' }).color).toBe(false);
+  });
+});

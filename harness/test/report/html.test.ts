@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FaultlineError } from '../../src/errors.ts';
+import { CHART } from '../../src/report/html/chart.ts';
+import { renderHtml, writeHtml } from '../../src/report/index.ts';
+import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
+import { parseXml } from './xml-checker.ts';
+
+/** Where time `ms` lands on a chart of a 30 s run, from the chart geometry. */
+const x = (ms: number, durationMs = 30_000) => CHART.left + (ms / durationMs) * (CHART.width - CHART.left - CHART.right);
+
+function faultRects(html: string): { fromMs: number; toMs: number; x: number; width: number }[] {
+  return [...html.matchAll(/<rect class="fault" data-from-ms="(\d+)" data-to-ms="(\d+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({
+    fromMs: Number(m[1]),
+    toMs: Number(m[2]),
+    x: Number(m[3]),
+    width: Number(m[4]),
+  }));
+}
+
+describe('renderHtml', () => {
+  it('is one self-contained document: no script, no network references, no external stylesheet', () => {
+    const html = renderHtml([buildRunResult()]);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/\b(src|href|xlink:href)\s*=/i);
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+    expect(html).toContain('<style>');
+  });
+
+  it('shows a user-supplied URL (an external Toxiproxy) as text only', () => {
+    const base = buildRunResult();
+    const html = renderHtml([buildRunResult({ environment: { ...base.environment, toxiproxy: 'http://toxiproxy:8474' } })]);
+    expect(html).toContain('<dd>http://toxiproxy:8474</dd>');
+    expect(html).not.toMatch(/\b(src|href)\s*=/i);
+  });
+
+  it('escapes every user-written string', () => {
+    const evil = `<script>alert("x")</script> & 'q'`;
+    const base = buildRunResult();
+    const html = renderHtml([
+      buildRunResult({
+        scenario: { ...base.scenario, name: evil, description: evil, hypothesis: evil },
+        profile: evil,
+        reasons: [evil],
+        slos: base.slos.map((s) => ({ ...s, name: evil, expression: evil, detail: evil })),
+        faults: base.faults.map((f) => ({ ...f, id: evil, target: evil, error: evil })),
+        dependencySeries: base.dependencySeries.map((p) => ({ ...p, service: evil })),
+      }),
+    ]);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain(`'q'`);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;');
+  });
+
+  it('leads with the verdict and the SLO table with measured, threshold and margin', () => {
+    const html = renderHtml([buildRunResult()]);
+    expect(html).toContain('<span class="verdict fail">FAIL</span>');
+    expect(html).toMatch(/error rate<div class="expr">error_rate &lt; 1%<\/div><\/td><td>whole<\/td><td class="num">5.32 %<\/td><td class="num">&lt; 1.00 %<\/td><td class="num fail">-4.32 %<\/td>/);
+  });
+
+  it('draws an SVG per chart: throughput, latency, breaker state and retry amplification', () => {
+    const html = renderHtml([buildRunResult()]);
+    expect(html.match(/<svg /g)).toHaveLength(4);
+    for (const caption of ['Throughput, errors and dropped requests per second', 'Latency from scheduled send (p50, p99)', 'Circuit-breaker state', 'Retry amplification']) {
+      expect(html).toContain(`<figcaption>${caption}`);
+    }
+  });
+
+  it('shades each fault over the x-range it was active, in every time chart', () => {
+    const rects = faultRects(renderHtml([buildRunResult()]));
+    expect(rects).toHaveLength(4);
+    for (const rect of rects) {
+      expect(rect).toMatchObject({ fromMs: 10_000, toMs: 20_000 });
+      expect(rect.x).toBeCloseTo(x(10_000), 0);
+      expect(rect.x + rect.width).toBeCloseTo(x(20_000), 0);
+    }
+    expect(renderHtml([buildRunResult()])).toContain('<text class="fault-label"');
+  });
+
+  it('shades a fault that was never removed up to the end of the load', () => {
+    const base = buildRunResult();
+    const rects = faultRects(renderHtml([buildRunResult({ faults: [{ ...base.faults[0]!, removedAtMs: undefined }] })]));
+    expect(rects[0]!.x + rects[0]!.width).toBeCloseTo(x(30_000), 0);
+  });
+
+  it('draws the breaker open from 11 s and half-open from 15 s for the dependency that has one', () => {
+    const html = renderHtml([buildRunResult()]);
+    const open = html.match(/<rect class="breaker open" x="([\d.]+)"/);
+    const halfOpen = html.match(/<rect class="breaker half-open" x="([\d.]+)"/);
+    expect(Number(open![1])).toBeCloseTo(x(11_000), 0);
+    expect(Number(halfOpen![1])).toBeCloseTo(x(15_000), 0);
+    const breakerFigure = html.slice(html.indexOf('<figcaption>Circuit-breaker state'), html.indexOf('<figcaption>Retry amplification'));
+    expect(breakerFigure).toContain('rides → dispatch');
+    expect(breakerFigure).not.toContain('rides → pricing');
+  });
+
+  it('says so instead of drawing an empty breaker chart when no dependency has a breaker', () => {
+    const html = renderHtml([buildRunResult({ dependencySeries: [] })]);
+    expect(html).toContain('No circuit-breaker state was scraped');
+    expect(html.match(/<svg /g)).toHaveLength(3);
+  });
+
+  it('lists fault evidence and the environment', () => {
+    const html = renderHtml([inconclusiveResult()]);
+    expect(html).toContain('<span class="verdict inconclusive">INCONCLUSIVE</span>');
+    expect(html).toContain('touched no traffic');
+    expect(html).toMatch(/<td>f1<\/td><td>toxic<\/td><td>rides -&gt; dispatch<\/td><td class="num">10.0 s<\/td><td class="num">20.0 s<\/td><td class="num">0<\/td><td class="num">0<\/td>/);
+    for (const value of ['<dt>seed</dt><dd>42</dd>', '<dt>time scale</dt><dd>1</dd>', '<dt>node</dt><dd>v20.20.0</dd>', '<dt>faultline</dt><dd>0.1.0</dd>']) {
+      expect(html).toContain(value);
+    }
+  });
+
+  it('puts several profiles side by side, with a column per profile and charts for each', () => {
+    const html = renderHtml([buildRunResult({ profile: 'naive' }), passingResult()]);
+    expect(html).toContain('dispatch-outage: 2 profiles compared');
+    expect(html).toContain('<th>naive</th><th>resilient</th>');
+    expect(html).toMatch(/error rate<div class="expr">[^<]*<\/div><\/td><td>whole<\/td><td class="num">&lt; 1.00 %<\/td><td class="num"><span class="fail" title="missed">✗<\/span> 5.32 %<\/td><td class="num"><span class="pass" title="met">✓<\/span> 0.40 %<\/td>/);
+    expect(html.match(/<svg /g)).toHaveLength(8);
+    expect(html.match(/<section class="profile">/g)).toHaveLength(2);
+  });
+
+  it('writes every chart as well-formed SVG markup', () => {
+    const svgs = renderHtml([buildRunResult()]).match(/<svg [\s\S]*?<\/svg>/g)!;
+    for (const svg of svgs) expect(parseXml(svg).name).toBe('svg');
+  });
+
+  it('refuses to render nothing', () => {
+    expect(() => renderHtml([])).toThrow(FaultlineError);
+  });
+});
+
+describe('writeHtml', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('writes the rendered report into a new folder', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'faultline-html-'));
+    const file = join(dir, 'a', 'report.html');
+    await writeHtml([buildRunResult()], file);
+    expect(await readFile(file, 'utf8')).toBe(renderHtml([buildRunResult()]));
+  });
+});

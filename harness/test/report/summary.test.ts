@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { renderSummary } from '../../src/report/index.ts';
+import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
+
+describe('renderSummary', () => {
+  it('names the scenario, profile and seed and gives the verdict in capitals', () => {
+    const text = renderSummary(buildRunResult());
+    expect(text).toContain('dispatch-outage');
+    expect(text).toContain('profile resilient');
+    expect(text).toContain('seed 42');
+    expect(text).toMatch(/^FAIL {2}1 of 4 SLOs missed$/m);
+  });
+
+  it('lists every SLO with its mark, window, measured value, threshold and margin', () => {
+    const lines = renderSummary(buildRunResult()).split('\n');
+    const row = (name: string) => lines.find((l) => l.includes(name))!.split(/\s{2,}/);
+    expect(row('p99 under fault')).toEqual(['✓', 'p99 under fault', 'fault', '640 ms', '< 800 ms', '+160 ms']);
+    expect(row('error rate')).toEqual(['✗', 'error rate', 'whole', '5.32 %', '< 1.00 %', '-4.32 %']);
+    expect(row('throughput holds')).toEqual(['✓', 'throughput holds', 'fault', '17 req/s', '>= 15 req/s', '+2 req/s']);
+  });
+
+  it('shows when each fault was applied and removed and what it touched', () => {
+    expect(renderSummary(buildRunResult())).toContain(
+      'f1 toxic rides -> dispatch: applied at 10.0 s, removed at 20.0 s, 4 connections affected, 212 requests affected',
+    );
+  });
+
+  it('gives the reasons of an inconclusive verdict', () => {
+    const text = renderSummary(inconclusiveResult());
+    expect(text).toMatch(/^INCONCLUSIVE {2}all 4 SLOs met$/m);
+    expect(text).toContain('! fault f1 (toxic rides -> dispatch) touched no traffic');
+  });
+
+  it('says PASS when every SLO was met, and names a run that did not complete', () => {
+    expect(renderSummary(passingResult())).toMatch(/^PASS {2}all 4 SLOs met$/m);
+    expect(renderSummary(passingResult({ status: 'interrupted', verdict: 'inconclusive' }))).toContain('(run interrupted)');
+  });
+
+  it('shows n/a for a value that could not be measured', () => {
+    const base = buildRunResult();
+    const slos = [{ ...base.slos[2]!, measured: null, margin: null, passed: false }];
+    expect(renderSummary(buildRunResult({ slos }))).toMatch(/✗ +breaker opens fast +fault +n\/a +< 2000 ms +n\/a/);
+  });
+
+  it('ends with the result folder and files when given', () => {
+    const text = renderSummary(buildRunResult(), { files: { dir: 'results/dispatch-outage/x', html: 'results/dispatch-outage/x/report.html' } });
+    expect(text).toContain('Results results/dispatch-outage/x');
+    expect(text).toContain('report       results/dispatch-outage/x/report.html');
+  });
+
+  it('uses ANSI colour only when asked', () => {
+    expect(renderSummary(buildRunResult())).not.toContain('\x1b[');
+    expect(renderSummary(buildRunResult(), { color: true })).toContain('\x1b[31m');
+  });
+});
