@@ -1,0 +1,153 @@
+import { Pool } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { DEADLINE_HEADER, type Deadline } from '../deadline.ts';
+import type { CallOutcome, ServiceMetrics } from '../metrics.ts';
+import type { DependencyPolicy } from '../profile/schema.ts';
+import type { Random } from '../random.ts';
+import { AttemptTimeoutError, DeadlineExceededError, DependencyError, HttpStatusError, attemptOutcomeOf, callOutcomeOf } from './errors.ts';
+import { buildPolicies, type DependencyPolicies } from './policies.ts';
+
+export interface DependencyResponse {
+  status: number;
+  /** Parsed JSON when the answer is JSON, else the text. */
+  body: unknown;
+  headers?: IncomingHttpHeaders;
+}
+
+/** A response and how it was obtained: from the dependency, or from the caller's fallback. */
+export interface DependencyResult extends DependencyResponse {
+  outcome: 'success' | 'fallback';
+}
+
+export interface DependencyRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path and query, e.g. `/passengers/p-1`. */
+  path: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sent as `Idempotency-Key`; marks a POST as safe to retry. */
+  idempotencyKey?: string;
+  /** Caller's deadline: caps every attempt's timeout, and travels in `x-request-deadline-ms`. */
+  deadline?: Deadline;
+  /** Answer when the call fails and the profile enables fallback; undefined = no fallback. */
+  fallback?: () => DependencyResponse | undefined;
+  /** Aborts the whole call (all attempts). */
+  signal?: AbortSignal;
+}
+
+export interface DependencyClientOptions {
+  /** Dependency (callee service) name; the `dependency` metric label. */
+  dependency: string;
+  /** Origin of the callee, e.g. `http://127.0.0.1:41234`. */
+  baseUrl: string;
+  policy: DependencyPolicy;
+  metrics: ServiceMetrics;
+  /** Seeded source for retry jitter. */
+  random: Random;
+  /** Send the remaining deadline budget in a header. Default false. */
+  propagateDeadline?: boolean;
+}
+
+const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
+
+/**
+ * The resilient HTTP client for one dependency: a keep-alive undici Pool behind the profile's
+ * policies. Every call is counted once (calls, duration by outcome); every network attempt is
+ * counted by its own outcome.
+ */
+export class DependencyClient {
+  readonly dependency: string;
+  private readonly pool: Pool;
+  private readonly policies: DependencyPolicies;
+  private readonly labels: { dependency: string };
+
+  constructor(private readonly options: DependencyClientOptions) {
+    this.dependency = options.dependency;
+    this.labels = { dependency: options.dependency };
+    this.pool = new Pool(options.baseUrl);
+    this.policies = buildPolicies(options.dependency, options.policy, options.metrics, options.random);
+  }
+
+  get breaker() {
+    return this.policies.breaker;
+  }
+
+  async request(request: DependencyRequest): Promise<DependencyResult> {
+    const { metrics, policy } = this.options;
+    const startedMs = performance.now();
+    let outcome: CallOutcome = 'success';
+    metrics.dependencyCalls.inc(this.labels);
+    this.policies.budget?.recordCall();
+    const mayRetry = idempotentMethods.has(request.method) || request.idempotencyKey !== undefined || policy.retry?.onlyIdempotent === false;
+    const chain = mayRetry ? this.policies.retryable : this.policies.once;
+    try {
+      const response = await chain.execute(({ signal }) => this.attempt(request, signal), request.signal);
+      return { ...response, outcome: 'success' };
+    } catch (error) {
+      outcome = callOutcomeOf(error);
+      const fallback = policy.fallback && request.fallback ? request.fallback() : undefined;
+      if (fallback) {
+        outcome = 'fallback';
+        return { ...fallback, outcome: 'fallback' };
+      }
+      throw new DependencyError(this.dependency, outcome, error);
+    } finally {
+      metrics.dependencyDuration.observe({ ...this.labels, outcome }, (performance.now() - startedMs) / 1000);
+    }
+  }
+
+  /** One network attempt. `policySignal` aborts on the profile timeout or the caller's abort. */
+  private async attempt(request: DependencyRequest, policySignal: AbortSignal): Promise<DependencyResponse> {
+    const remainingMs = request.deadline?.remainingMs();
+    if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineExceededError(this.dependency);
+    const deadlineSignal = remainingMs !== undefined ? AbortSignal.timeout(remainingMs) : undefined;
+    const signal = deadlineSignal ? AbortSignal.any([policySignal, deadlineSignal]) : policySignal;
+    try {
+      const response = await this.send(request, signal, remainingMs);
+      if (response.status >= 500 || response.status === 429) throw new HttpStatusError(this.dependency, response.status, response.body);
+      this.options.metrics.dependencyAttempts.inc({ ...this.labels, outcome: 'success' });
+      return response;
+    } catch (raw) {
+      const error = this.classify(raw, request, policySignal, deadlineSignal);
+      this.options.metrics.dependencyAttempts.inc({ ...this.labels, outcome: error instanceof DeadlineExceededError ? 'timeout' : attemptOutcomeOf(error) });
+      throw error;
+    }
+  }
+
+  private classify(error: unknown, request: DependencyRequest, policySignal: AbortSignal, deadlineSignal: AbortSignal | undefined): unknown {
+    if (error instanceof HttpStatusError || request.signal?.aborted) return error;
+    if (deadlineSignal?.aborted) return new DeadlineExceededError(this.dependency);
+    if (policySignal.aborted) return new AttemptTimeoutError(this.dependency, this.options.policy.timeoutMs ?? 0);
+    return error;
+  }
+
+  private async send(request: DependencyRequest, signal: AbortSignal, remainingMs: number | undefined): Promise<DependencyResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
+    if (this.options.propagateDeadline && remainingMs !== undefined) headers[DEADLINE_HEADER] = String(remainingMs);
+    const response = await this.pool.request({
+      method: request.method,
+      path: request.path,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal,
+    });
+    const text = await response.body.text();
+    const isJson = String(response.headers['content-type'] ?? '').includes('json');
+    return { status: response.statusCode, body: isJson && text ? safeJson(text) : text, headers: response.headers as IncomingHttpHeaders };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

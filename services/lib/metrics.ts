@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the caller finally got from one logical dependency call. */
+export const callOutcomes = ['success', 'error', 'timeout', 'rejected', 'short_circuit', 'fallback'] as const;
+export type CallOutcome = (typeof callOutcomes)[number];
+/** What one network attempt got. */
+export const attemptOutcomes = ['success', 'error', 'timeout'] as const;
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+export const breakerStates = ['closed', 'open', 'half_open', 'isolated'] as const;
+export type BreakerStateName = (typeof breakerStates)[number];
+
+const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Every metric family of one service, in its own registry. The `service` label is a default
+ * label of the registry, so each series carries it without every call site repeating it.
+ */
+export interface ServiceMetrics {
+  registry: Registry;
+  httpServerDuration: Histogram<'route' | 'method' | 'status'>;
+  dependencyDuration: Histogram<'dependency' | 'outcome'>;
+  dependencyCalls: Counter<'dependency'>;
+  dependencyAttempts: Counter<'dependency' | 'outcome'>;
+  breakerState: Gauge<'dependency'>;
+  breakerTransitions: Counter<'dependency' | 'to'>;
+  bulkheadActive: Gauge<'dependency'>;
+  bulkheadQueued: Gauge<'dependency'>;
+  bulkheadRejections: Counter<'dependency'>;
+  sideEffects: Counter<'effect'>;
+  sideEffectDuplicates: Counter<'effect'>;
+  injectedFaults: Counter<'kind'>;
+  /** Run before each scrape: live gauges (bulkhead slots) read their source here. */
+  beforeScrape: Array<() => void>;
+}
+
+export interface ServiceMetricsOptions {
+  service: string;
+  /** Dependencies known at start: their series are exposed at 0 before any traffic. */
+  dependencies: readonly string[];
+  /** Side effects this service performs, exposed at 0 from start. */
+  effects: readonly string[];
+  /** Node process metrics (CPU, heap, event loop). Default true. */
+  processMetrics?: boolean;
+}
+
+export function createServiceMetrics(options: ServiceMetricsOptions): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: options.service });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const beforeScrape: Array<() => void> = [];
+  const sampleLive = () => beforeScrape.forEach((sample) => sample());
+  const metrics: ServiceMetrics = {
+    beforeScrape,
+    registry,
+    httpServerDuration: new Histogram({ name: 'http_server_request_duration_seconds', help: 'Server-side request duration by route, method and status.', labelNames: ['route', 'method', 'status'], buckets: latencyBucketsSeconds, registers }),
+    dependencyDuration: new Histogram({ name: 'dependency_request_duration_seconds', help: 'Duration of one logical dependency call (all attempts), by what the caller finally got.', labelNames: ['dependency', 'outcome'], buckets: latencyBucketsSeconds, registers }),
+    dependencyCalls: new Counter({ name: 'dependency_calls_total', help: 'Logical calls to a dependency.', labelNames: ['dependency'], registers }),
+    dependencyAttempts: new Counter({ name: 'dependency_attempts_total', help: 'Network attempts to a dependency; attempts/calls is retry amplification.', labelNames: ['dependency', 'outcome'], registers }),
+    breakerState: new Gauge({ name: 'circuit_breaker_state', help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated.', labelNames: ['dependency'], registers }),
+    breakerTransitions: new Counter({ name: 'circuit_breaker_transitions_total', help: 'Circuit breaker state changes, by the state entered.', labelNames: ['dependency', 'to'], registers }),
+    bulkheadActive: new Gauge({ name: 'bulkhead_active', help: 'Calls executing inside the bulkhead.', labelNames: ['dependency'], registers, collect: sampleLive }),
+    bulkheadQueued: new Gauge({ name: 'bulkhead_queued', help: 'Calls waiting in the bulkhead queue.', labelNames: ['dependency'], registers, collect: sampleLive }),
+    bulkheadRejections: new Counter({ name: 'bulkhead_rejections_total', help: 'Calls rejected because the bulkhead and its queue were full.', labelNames: ['dependency'], registers }),
+    sideEffects: new Counter({ name: 'side_effects_total', help: 'Side effects performed (e.g. a driver assigned).', labelNames: ['effect'], registers }),
+    sideEffectDuplicates: new Counter({ name: 'side_effect_duplicates_total', help: 'Side effects performed again for the same subject (e.g. a second driver for one trip).', labelNames: ['effect'], registers }),
+    injectedFaults: new Counter({ name: 'faultline_injected_faults_total', help: 'Faults injected by the service-level fault hook, by kind.', labelNames: ['kind'], registers }),
+  };
+  for (const dependency of options.dependencies) zeroDependency(metrics, dependency);
+  for (const effect of options.effects) {
+    metrics.sideEffects.labels({ effect }).inc(0);
+    metrics.sideEffectDuplicates.labels({ effect }).inc(0);
+  }
+  for (const kind of ['status', 'delay']) metrics.injectedFaults.labels({ kind }).inc(0);
+  return metrics;
+}
+
+/** Exposes a dependency's series at 0, so a scrape sees them before the first call. */
+export function zeroDependency(metrics: ServiceMetrics, dependency: string): void {
+  metrics.dependencyCalls.labels({ dependency }).inc(0);
+  for (const outcome of attemptOutcomes) metrics.dependencyAttempts.labels({ dependency, outcome }).inc(0);
+  for (const outcome of callOutcomes) metrics.dependencyDuration.zero({ dependency, outcome });
+  metrics.breakerState.labels({ dependency }).set(0);
+  for (const to of breakerStates) metrics.breakerTransitions.labels({ dependency, to }).inc(0);
+  metrics.bulkheadActive.labels({ dependency }).set(0);
+  metrics.bulkheadQueued.labels({ dependency }).set(0);
+  metrics.bulkheadRejections.labels({ dependency }).inc(0);
+}

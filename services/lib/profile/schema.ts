@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+const positiveMs = z.number().int().positive();
+const nonNegativeMs = z.number().int().nonnegative();
+
+/** Retry: how many extra attempts, how they are spaced, which calls qualify, and a budget. */
+export const retrySchema = z.strictObject({
+  /** Extra attempts after the first (so 2 → at most 3 network attempts). */
+  maxRetries: z.number().int().min(1).max(10),
+  /** `exponential`: initialDelayMs·2^(n-1) capped at maxDelayMs; `constant`: initialDelayMs. */
+  backoff: z.enum(['exponential', 'constant']),
+  /** First delay, ms. */
+  initialDelayMs: nonNegativeMs,
+  /** Cap on any delay, ms. Default 1000. */
+  maxDelayMs: positiveMs.default(1000),
+  /** Seeded jitter: each delay drawn uniformly from [delay/2, delay). */
+  jitter: z.boolean(),
+  /** Only idempotent calls (GET, or POST carrying an Idempotency-Key) are retried. Default true. */
+  onlyIdempotent: z.boolean().default(true),
+  /** Retries allowed per window: minPerSecond·window + ratio·calls. Absent = unbounded. */
+  budget: z
+    .strictObject({
+      /** Retries allowed per logical call over the window, 0..1. */
+      ratio: z.number().min(0).max(1),
+      /** Retries always allowed per second, even at low traffic. */
+      minPerSecond: z.number().nonnegative(),
+      /** Sliding window, ms. Default 10000. */
+      windowMs: positiveMs.default(10_000),
+    })
+    .optional(),
+});
+
+const halfOpenAfterMs = positiveMs;
+
+/** Circuit breaker: consecutive failures, or a failure ratio over a sampling window. */
+export const breakerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('consecutive'),
+    /** Consecutive failed attempts that open the circuit. */
+    threshold: z.number().int().positive(),
+    /** Open → half-open after this many ms. */
+    halfOpenAfterMs,
+  }),
+  z.strictObject({
+    kind: z.literal('sampling'),
+    /** Failure ratio (0..1) over the window that opens the circuit. */
+    threshold: z.number().gt(0).max(1),
+    /** Sampling window, ms. */
+    durationMs: positiveMs,
+    /** Minimum request rate before the breaker may open. Default 1. */
+    minimumRps: z.number().positive().default(1),
+    halfOpenAfterMs,
+  }),
+]);
+
+/** Policies for calls to one dependency. A missing or null policy is off. */
+export const dependencyPolicySchema = z.strictObject({
+  /** Per-attempt timeout, ms (also capped by the propagated deadline). Absent = none. */
+  timeoutMs: positiveMs.nullish(),
+  retry: retrySchema.nullish(),
+  /** Concurrent calls (limit) plus waiting calls (queue); beyond that, fail fast. */
+  bulkhead: z.strictObject({ limit: z.number().int().positive(), queue: z.number().int().nonnegative() }).nullish(),
+  breaker: breakerSchema.nullish(),
+  /** Whether the caller's fallback (cached data, a sensible default) may answer on failure. */
+  fallback: z.boolean().nullish(),
+});
+
+export const profileSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Built-in profile to start from; this file's fields override it. */
+  extends: z.enum(['naive', 'timeouts', 'retries', 'resilient']).optional(),
+  /** Send Idempotency-Key on side-effecting POSTs (so they may be retried safely). */
+  idempotencyKeys: z.boolean().optional(),
+  /** Send the remaining budget in x-request-deadline-ms on every outbound call. */
+  propagateDeadline: z.boolean().optional(),
+  /** Budget the edge (gateway) gives a request that arrives without one, ms. Absent = none. */
+  requestBudgetMs: positiveMs.nullish(),
+  /** Per dependency name; `default` applies to dependencies not listed. */
+  dependencies: z.record(z.string(), dependencyPolicySchema).optional(),
+});
+
+export type RetryPolicyConfig = z.infer<typeof retrySchema>;
+export type BreakerPolicyConfig = z.infer<typeof breakerSchema>;
+export type DependencyPolicy = z.infer<typeof dependencyPolicySchema>;
+export type ProfileFile = z.infer<typeof profileSchema>;
+
+/** A resolved profile: every switch decided, every dependency's policies known. */
+export interface Profile {
+  name: string;
+  idempotencyKeys: boolean;
+  propagateDeadline: boolean;
+  requestBudgetMs: number | null;
+  /** Policies per dependency name; `default` for any other. */
+  dependencies: Readonly<Record<string, DependencyPolicy>>;
+}
+
+export function policyFor(profile: Profile, dependency: string): DependencyPolicy {
+  return profile.dependencies[dependency] ?? profile.dependencies['default'] ?? {};
+}

@@ -1,0 +1,116 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { deadlineFromHeader } from '../deadline.ts';
+import type { ServiceMetrics } from '../metrics.ts';
+import { parseFault, type FaultHook } from './fault-hook.ts';
+import { BadRequestError, errorReply, isLoopback, readJsonBody, sendReply } from './http-io.ts';
+import { matchRoute, type Reply, type Route } from './router.ts';
+
+export interface HttpAppOptions {
+  routes: readonly Route[];
+  metrics: ServiceMetrics;
+  faultHook: FaultHook;
+  /** Body of `GET /health`. */
+  health: () => Record<string, unknown>;
+}
+
+/** A request listener plus what graceful shutdown needs: how many requests are in flight. */
+export interface HttpApp {
+  listener: RequestListener;
+  inFlight(): number;
+  /** Resolves once no request is in flight. */
+  whenIdle(): Promise<void>;
+}
+
+const faultPath = '/__faultline/fault';
+
+/**
+ * The HTTP surface every service shares: health, metrics, the fault hook admin routes, then
+ * the service's own routes behind the fault hook and the deadline check.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const { metrics } = options;
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+
+  async function handle(req: IncomingMessage): Promise<{ route: string; reply: Reply }> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/health' && method === 'GET') return { route: '/health', reply: { status: 200, body: options.health() } };
+    if (url.pathname === '/metrics' && method === 'GET') {
+      const text = await metrics.registry.metrics();
+      return { route: '/metrics', reply: { status: 200, body: text, headers: { 'content-type': metrics.registry.contentType } } };
+    }
+    if (url.pathname === faultPath) return { route: faultPath, reply: await handleFaultAdmin(req, method, options.faultHook) };
+
+    const match = matchRoute(options.routes, method, url.pathname);
+    if (!('route' in match)) {
+      const reply = match.methodMismatch ? errorReply(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`) : errorReply(404, 'not_found', `no route ${url.pathname}`);
+      return { route: 'unmatched', reply };
+    }
+    const route = match.route.path;
+    const deadline = deadlineFromHeader(req.headers['x-request-deadline-ms']);
+    if (deadline?.expired()) return { route, reply: errorReply(504, 'deadline_exceeded', 'the caller’s deadline had passed on arrival') };
+    const injected = await options.faultHook.apply();
+    if (injected) return { route, reply: injected };
+    // Past the deadline (e.g. after an injected processing delay) the answer is useless: stop.
+    if (deadline?.expired()) return { route, reply: errorReply(504, 'deadline_exceeded', 'deadline passed before the work started') };
+    let body: unknown;
+    try {
+      body = await readJsonBody(req);
+    } catch (error) {
+      if (error instanceof BadRequestError) return { route, reply: errorReply(400, 'bad_request', error.message) };
+      throw error;
+    }
+    const reply = await match.route.handler({ params: match.params, body, headers: req.headers, deadline });
+    return { route, reply };
+  }
+
+  const listener: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+    const startedMs = performance.now();
+    inFlight++;
+    handle(req)
+      .catch((error: unknown) => ({ route: 'error', reply: errorReply(500, 'internal', error instanceof Error ? error.message : String(error)) }))
+      .then(({ route, reply }) => {
+        // Drain any unread body so the keep-alive connection stays usable.
+        if (!req.complete) req.resume();
+        sendReply(res, reply);
+        metrics.httpServerDuration.observe({ route, method: req.method ?? 'GET', status: String(reply.status) }, (performance.now() - startedMs) / 1000);
+      })
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          waiters.forEach((wake) => wake());
+        }
+      });
+  };
+
+  return {
+    listener,
+    inFlight: () => inFlight,
+    whenIdle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
+  };
+}
+
+async function handleFaultAdmin(req: IncomingMessage, method: string, hook: FaultHook): Promise<Reply> {
+  if (!isLoopback(req.socket.remoteAddress)) return errorReply(403, 'forbidden', 'the fault hook answers loopback peers only');
+  if (method === 'GET') return { status: 200, body: hook.current ?? {} };
+  if (method === 'DELETE') {
+    hook.clear();
+    return { status: 204 };
+  }
+  if (method === 'PUT') {
+    let body: unknown;
+    try {
+      body = await readJsonBody(req);
+    } catch (error) {
+      return errorReply(400, 'bad_request', (error as Error).message);
+    }
+    const fault = parseFault(body);
+    if (typeof fault === 'string') return errorReply(400, 'bad_request', fault);
+    hook.set(fault);
+    return { status: 200, body: fault };
+  }
+  return errorReply(405, 'method_not_allowed', `${method} not allowed on ${faultPath}`);
+}

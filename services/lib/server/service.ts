@@ -1,0 +1,99 @@
+import { DependencyClient } from '../client/dependency-client.ts';
+import { createServiceMetrics, type ServiceMetrics } from '../metrics.ts';
+import { policyFor, type Profile } from '../profile/schema.ts';
+import { createRandom, hashSeed, type Random } from '../random.ts';
+import { SideEffectLedger } from '../side-effects.ts';
+import { createHttpApp, type HttpApp } from './app.ts';
+import { FaultHook } from './fault-hook.ts';
+import type { Route } from './router.ts';
+
+/** What a service's code gets to build its routes. */
+export interface ServiceContext {
+  /** The `service` label value. */
+  service: string;
+  profile: Profile;
+  seed: number;
+  /** Seeded generator for the service's own data and decisions. */
+  random: Random;
+  metrics: ServiceMetrics;
+  /** One resilient client per dependency, by dependency name. */
+  clients: Readonly<Record<string, DependencyClient>>;
+  sideEffects: SideEffectLedger;
+}
+
+/** A service of the sample app: its name, whom it calls, what it does to the world, its routes. */
+export interface ServiceDefinition {
+  name: string;
+  dependencies: readonly string[];
+  /** Side-effect names it records (exposed at 0 from start). */
+  effects: readonly string[];
+  routes(ctx: ServiceContext): Route[];
+}
+
+export interface ServiceConfig {
+  profile: Profile;
+  /** Seed of every random decision. Default 1. */
+  seed?: number;
+  /** Override of the `service` label. Default: the definition's name. */
+  serviceName?: string;
+  /** Callee origins by dependency name, e.g. `{ passenger: 'http://127.0.0.1:41234' }`. */
+  dependencyUrls: Readonly<Record<string, string>>;
+  /** Node process metrics in /metrics. Default true. */
+  processMetrics?: boolean;
+}
+
+/** A built service, not yet listening. */
+export interface ServiceApp extends HttpApp {
+  name: string;
+  profile: Profile;
+  metrics: ServiceMetrics;
+  faultHook: FaultHook;
+  clients: Readonly<Record<string, DependencyClient>>;
+  /** Tells /health where the service listens. */
+  setUrl(url: string): void;
+  /** Closes the dependency clients' connection pools. */
+  close(): Promise<void>;
+}
+
+export class ServiceConfigError extends Error {}
+
+/** Builds a service apart from listening, so tests can mount it on any port. */
+export function buildService(definition: ServiceDefinition, config: ServiceConfig): ServiceApp {
+  const service = config.serviceName ?? definition.name;
+  const seed = config.seed ?? 1;
+  const metrics = createServiceMetrics({ service, dependencies: definition.dependencies, effects: definition.effects, processMetrics: config.processMetrics });
+  const clients: Record<string, DependencyClient> = {};
+  for (const dependency of definition.dependencies) {
+    const baseUrl = config.dependencyUrls[dependency];
+    if (!baseUrl) throw new ServiceConfigError(`${service}: no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
+    clients[dependency] = new DependencyClient({
+      dependency,
+      baseUrl,
+      policy: policyFor(config.profile, dependency),
+      metrics,
+      random: createRandom(hashSeed(seed, `${service}/retry/${dependency}`)),
+      propagateDeadline: config.profile.propagateDeadline,
+    });
+  }
+  const faultHook = new FaultHook(createRandom(hashSeed(seed, `${service}/fault`)), metrics);
+  const ctx: ServiceContext = { service, profile: config.profile, seed, random: createRandom(hashSeed(seed, `${service}/data`)), metrics, clients, sideEffects: new SideEffectLedger(metrics) };
+  let url = '';
+  const http = createHttpApp({
+    routes: definition.routes(ctx),
+    metrics,
+    faultHook,
+    health: () => ({ status: 'ok', service, url, port: url ? Number(new URL(url).port) : null, profile: config.profile.name, pid: process.pid, dependencies: config.dependencyUrls }),
+  });
+  return {
+    ...http,
+    name: service,
+    profile: config.profile,
+    metrics,
+    faultHook,
+    clients,
+    setUrl: (value) => (url = value),
+    close: async () => {
+      await Promise.all(Object.values(clients).map((client) => client.close()));
+    },
+  };
+}

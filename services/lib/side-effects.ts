@@ -1,0 +1,21 @@
+import type { ServiceMetrics } from './metrics.ts';
+
+/**
+ * Counts side effects per subject, so a scenario can prove "no duplicate work": performing an
+ * effect again for a subject already affected (a second driver for one trip) is a duplicate.
+ */
+export class SideEffectLedger {
+  private readonly seen = new Map<string, Set<string>>();
+  constructor(private readonly metrics: ServiceMetrics) {}
+
+  /** Records one effect on `subject`; returns true when it is a duplicate. */
+  record(effect: string, subject: string): boolean {
+    let subjects = this.seen.get(effect);
+    if (!subjects) this.seen.set(effect, (subjects = new Set()));
+    const duplicate = subjects.has(subject);
+    subjects.add(subject);
+    this.metrics.sideEffects.inc({ effect });
+    if (duplicate) this.metrics.sideEffectDuplicates.inc({ effect });
+    return duplicate;
+  }
+}
