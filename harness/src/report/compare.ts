@@ -1,6 +1,6 @@
 import type { RunResult, WindowStats } from '../slo/result.ts';
 import { palette } from './ansi.ts';
-import { formatMs, formatValue, trim } from './format.ts';
+import { displayUnit, formatMs, formatValue, trim } from './format.ts';
 import { verdictWord } from './labels.ts';
 import { renderTable } from './table.ts';
 
@@ -26,7 +26,7 @@ export function renderComparison(results: readonly RunResult[], opts: Comparison
       ...results.map((r) => {
         const slo = r.slos.find((s) => s.name === name);
         if (!slo) return c.dim('—');
-        return `${slo.passed ? c.green('✓') : c.red('✗')} ${formatValue(slo.measured, slo.unit)}`;
+        return `${slo.passed ? c.green('✓') : c.red('✗')} ${formatValue(slo.measured, displayUnit(slo))}`;
       }),
     ]);
   }

@@ -34,6 +34,8 @@ export function formatValue(value: number | null, unit: string): string {
       return `${trim(value, 1)} req/s`;
     case 'count':
       return String(Math.round(value * 100) / 100);
+    case '×':
+      return `${trim(value, 2)}×`;
     default:
       return unit ? `${trim(value, 2)} ${unit}` : trim(value, 2);
   }
@@ -54,4 +56,13 @@ export function formatThreshold(op: string, threshold: number, unit: string): st
 /** A number with at most `digits` decimals, trailing zeros dropped: 12.50 → `12.5`. */
 export function trim(value: number, digits: number): string {
   return String(Number(value.toFixed(digits)));
+}
+
+/**
+ * The unit to show an SLO's values in. The contract's units are base units; a `ratio` is a
+ * fraction shown as a percentage, except retry amplification (attempts per call, 1 = no
+ * retries), which reads as a multiple: `1.35×`.
+ */
+export function displayUnit(slo: { unit: string; expression: string }): string {
+  return slo.unit === 'ratio' && /^\s*retry_amplification\b/.test(slo.expression) ? '×' : slo.unit;
 }

@@ -1,5 +1,5 @@
 import type { RunResult, SloVerdict } from '../slo/result.ts';
-import { formatMargin, formatThreshold, formatValue } from './format.ts';
+import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
 import { faultEvidence, faultLabel, resultTitle } from './labels.ts';
 import { escapeXmlText, xmlAttrs } from './xml.ts';
 import { writeTextFile } from './write.ts';
@@ -54,7 +54,7 @@ function renderSuite(result: RunResult): string {
 function renderSloCase(result: RunResult, slo: SloVerdict): string {
   const attrs = xmlAttrs({ name: slo.name, classname: result.scenario.name, time: 0 });
   if (slo.passed) return `    <testcase ${attrs}/>`;
-  const message = `${slo.name} (${slo.window}): measured ${formatValue(slo.measured, slo.unit)}, threshold ${formatThreshold(slo.op, slo.threshold, slo.unit)}, margin ${formatMargin(slo.margin, slo.unit)}`;
+  const message = `${slo.name} (${slo.window}): measured ${formatValue(slo.measured, displayUnit(slo))}, threshold ${formatThreshold(slo.op, slo.threshold, displayUnit(slo))}, margin ${formatMargin(slo.margin, displayUnit(slo))}`;
   const body = [slo.detail, `expression: ${slo.expression}`, `window: ${slo.window}`].join('\n');
   return [
     `    <testcase ${attrs}>`,

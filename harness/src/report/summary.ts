@@ -1,7 +1,7 @@
 import type { RunResult, SloVerdict } from '../slo/result.ts';
 import { palette, type Palette } from './ansi.ts';
 import type { ResultFiles } from './events.ts';
-import { formatMargin, formatThreshold, formatValue } from './format.ts';
+import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
 import { faultEvidence, faultLabel, verdictWord } from './labels.ts';
 import { renderTable } from './table.ts';
 
@@ -55,9 +55,9 @@ function sloTable(slos: readonly SloVerdict[], c: Palette): string[] {
     s.passed ? c.green('✓') : c.red('✗'),
     s.name,
     s.window,
-    s.passed ? formatValue(s.measured, s.unit) : c.red(formatValue(s.measured, s.unit)),
-    formatThreshold(s.op, s.threshold, s.unit),
-    formatMargin(s.margin, s.unit),
+    s.passed ? formatValue(s.measured, displayUnit(s)) : c.red(formatValue(s.measured, displayUnit(s))),
+    formatThreshold(s.op, s.threshold, displayUnit(s)),
+    formatMargin(s.margin, displayUnit(s)),
   ]);
   return renderTable([header, ...rows], ['left', 'left', 'left', 'right', 'right', 'right']);
 }

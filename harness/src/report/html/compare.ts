@@ -1,6 +1,6 @@
 import type { RunResult } from '../../slo/result.ts';
 import { sloNames } from '../compare.ts';
-import { formatThreshold, formatValue } from '../format.ts';
+import { displayUnit, formatThreshold, formatValue } from '../format.ts';
 import { escapeHtml } from './escape.ts';
 import { renderCharts, renderHeader } from './sections.ts';
 import { passMark, renderEnvironment, renderFaultTable, table, verdictBadge } from './tables.ts';
@@ -21,9 +21,9 @@ export function renderComparisonSections(results: readonly RunResult[]): string 
     const first = results.flatMap((r) => r.slos).find((s) => s.name === name)!;
     const cells = results.map((r) => {
       const slo = r.slos.find((s) => s.name === name);
-      return slo ? `<td class="num">${passMark(slo.passed)} ${escapeHtml(formatValue(slo.measured, slo.unit))}</td>` : '<td class="num muted">—</td>';
+      return slo ? `<td class="num">${passMark(slo.passed)} ${escapeHtml(formatValue(slo.measured, displayUnit(slo)))}</td>` : '<td class="num muted">—</td>';
     });
-    return `<tr><td>${escapeHtml(name)}<div class="expr">${escapeHtml(first.expression)}</div></td><td>${escapeHtml(first.window)}</td><td class="num">${escapeHtml(formatThreshold(first.op, first.threshold, first.unit))}</td>${cells.join('')}</tr>`;
+    return `<tr><td>${escapeHtml(name)}<div class="expr">${escapeHtml(first.expression)}</div></td><td>${escapeHtml(first.window)}</td><td class="num">${escapeHtml(formatThreshold(first.op, first.threshold, displayUnit(first)))}</td>${cells.join('')}</tr>`;
   });
   const perProfile = results.map((r) =>
     [`<section class="profile">`, renderHeader(r, 'h2'), renderCharts(r), '<h3>Fault evidence</h3>', renderFaultTable(r), '<h3>Environment</h3>', renderEnvironment(r), '</section>'].join('\n'),

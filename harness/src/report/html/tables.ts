@@ -1,5 +1,5 @@
 import type { RunResult } from '../../slo/result.ts';
-import { formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
+import { displayUnit, formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
 import { verdictWord } from '../labels.ts';
 import { escapeHtml } from './escape.ts';
 
@@ -23,9 +23,9 @@ export function renderSloTable(result: RunResult): string {
       td(passMark(s.passed)),
       td(`${escapeHtml(s.name)}<div class="expr">${escapeHtml(s.expression)}</div>`),
       td(escapeHtml(s.window)),
-      td(escapeHtml(formatValue(s.measured, s.unit)), 'num'),
-      td(escapeHtml(formatThreshold(s.op, s.threshold, s.unit)), 'num'),
-      td(escapeHtml(formatMargin(s.margin, s.unit)), s.margin !== null && s.margin < 0 ? 'num fail' : 'num'),
+      td(escapeHtml(formatValue(s.measured, displayUnit(s))), 'num'),
+      td(escapeHtml(formatThreshold(s.op, s.threshold, displayUnit(s))), 'num'),
+      td(escapeHtml(formatMargin(s.margin, displayUnit(s))), s.margin !== null && s.margin < 0 ? 'num fail' : 'num'),
       td(escapeHtml(s.detail)),
       '</tr>',
     ].join(''),
