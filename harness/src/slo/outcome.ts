@@ -9,14 +9,14 @@ export interface Outcome {
 /**
  * The overall verdict. `inconclusive` when the run did not complete, a fault could not be
  * applied or removed, a fault was never applied, or an applied fault touched no traffic — each
- * cause one sentence in `reasons` (plus the run's problems when it did not complete). Else
- * `fail` when an SLO was missed, else `pass`; reasons are then empty (the SLO verdicts say it).
+ * cause one sentence in `reasons`. Else `fail` when an SLO was missed, else `pass`; reasons are
+ * then empty (the SLO verdicts say it). `recording.problems` are not repeated here: the runner
+ * appends them (and makes a run with leftovers inconclusive) after analysis.
  */
 export function outcomeOf(recording: Recording, faults: readonly FaultRecord[], slos: readonly SloVerdict[]): Outcome {
   const reasons: string[] = [];
   if (recording.status !== 'completed') {
     reasons.push(`The run ended as ${recording.status}, so the SLOs were not checked on a complete run.`);
-    reasons.push(...recording.problems);
   }
   for (const fault of faults) {
     const reason = faultReason(fault);

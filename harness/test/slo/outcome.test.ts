@@ -27,11 +27,12 @@ describe('the overall verdict', () => {
     expect(outcome({ durationMs: 3000 }, [passing, failing]).verdict).toBe('fail');
   });
 
-  it('is inconclusive when the run did not complete, whatever the SLOs say, with the run problems', () => {
+  it('is inconclusive when the run did not complete, whatever the SLOs say', () => {
     const result = outcome({ durationMs: 3000, status: 'interrupted', problems: ['SIGINT at 1.2 s'] }, [passing]);
     expect(result.verdict).toBe('inconclusive');
     expect(result.status).toBe('interrupted');
-    expect(result.reasons).toEqual(['The run ended as interrupted, so the SLOs were not checked on a complete run.', 'SIGINT at 1.2 s']);
+    // The run's problems are the runner's to append; analysis does not repeat them.
+    expect(result.reasons).toEqual(['The run ended as interrupted, so the SLOs were not checked on a complete run.']);
   });
 
   it('is inconclusive when a fault could not be applied, and names it', () => {
@@ -63,6 +64,7 @@ describe('the overall verdict', () => {
       faults: [applied({ id: 'a', connectionsAffected: 0 }), applied({ id: 'b', error: 'boom' })],
     });
     expect(result.reasons).toHaveLength(3);
+    expect(result.reasons[1]).toContain('Fault a');
   });
 });
 
