@@ -1,0 +1,181 @@
+import { formatLink } from '../topology/link.ts';
+import type { Topology, TopologyEdge } from '../topology/model.ts';
+import type { IssueList, Located } from './check.ts';
+import type { BuiltinWindow, FaultSpec, LoadSpec, SloSpec, WindowSpec } from './model.ts';
+import { formatPath } from './source.ts';
+import { didYouMean, unknownName } from './suggest.ts';
+import { formatDuration } from './units.ts';
+
+/**
+ * Stage 3: cross-field rules, each a small named function that reports located issues.
+ * They run on whatever parts survived stages 1 and 2, so one broken section does not hide
+ * the problems of another.
+ */
+
+/** What the rules look at: normalised parts with the paths they came from. */
+export interface ScenarioParts {
+  load?: LoadSpec;
+  faults: readonly Located<FaultSpec>[];
+  windows: readonly Located<WindowSpec>[];
+  slos: readonly Located<SloSpec>[];
+}
+
+export const builtinWindows: readonly BuiltinWindow[] = ['whole', 'baseline', 'fault', 'recovery'];
+
+export function loadDurationMs(load: LoadSpec): number {
+  return load.stages.reduce((total, stage) => total + stage.durationMs, 0);
+}
+
+/** End of a fault: `at + for`; without `for`, the end of the load (a restart is instantaneous). */
+export function faultEndMs(fault: FaultSpec, durationMs: number): number {
+  if (fault.kind === 'restart') return fault.atMs;
+  return fault.forMs === undefined ? durationMs : fault.atMs + fault.forMs;
+}
+
+const serviceNames = (topology: Topology) => topology.services.map((s) => s.name);
+
+/** The load target names a service (checked even when the rest of `load` is broken). */
+export function loadTargetExists(target: Located<string>, topology: Topology, issues: IssueList): void {
+  const names = serviceNames(topology);
+  if (!names.includes(target.value)) {
+    issues.add(target.path, unknownName('service', target.value, names, ` in topology '${topology.name}'`));
+  }
+}
+
+/** A fault's `link` is an edge and its `service` a service (checked even when the rest of the fault is broken). */
+export function faultReferenceExists(reference: Located<{ link?: TopologyEdge; service?: string }>, topology: Topology, issues: IssueList): void {
+  const { link, service } = reference.value;
+  if (link) {
+    const links = topology.edges.map(formatLink);
+    const text = formatLink(link);
+    if (!links.includes(text)) issues.add([...reference.path, 'link'], unknownName('link', text, links, ` in topology '${topology.name}'`));
+  }
+  if (service !== undefined) {
+    const names = serviceNames(topology);
+    if (!names.includes(service)) issues.add([...reference.path, 'service'], unknownName('service', service, names, ` in topology '${topology.name}'`));
+  }
+}
+
+/** crash/restart need a service faultline starts; http faults need the admin hook. */
+export function faultFitsService({ path, value: fault }: Located<FaultSpec>, topology: Topology, issues: IssueList): void {
+  if (fault.kind !== 'crash' && fault.kind !== 'restart' && fault.kind !== 'http') return;
+  const service = topology.services.find((s) => s.name === fault.service);
+  if (!service) return; // reported by faultReferenceExists
+  if (fault.kind !== 'http' && service.kind !== 'managed') {
+    issues.add([...path, 'type'], `'${fault.kind}' needs a service faultline starts (command); '${fault.service}' is external`);
+  } else if (fault.kind === 'http' && !(service.kind === 'managed' && service.faultlineAware)) {
+    issues.add([...path, 'type'], `'http' faults need a faultline-aware service (admin hook); '${fault.service}' is not`);
+  }
+}
+
+export function faultWithinLoad({ path, value: fault }: Located<FaultSpec>, durationMs: number, issues: IssueList): void {
+  if (fault.atMs >= durationMs) {
+    issues.add([...path, 'at'], `starts at ${formatDuration(fault.atMs)}, not before the load ends at ${formatDuration(durationMs)}`);
+  } else if (fault.forMs !== undefined && fault.atMs + fault.forMs > durationMs) {
+    issues.add([...path, 'for'], `ends at ${formatDuration(fault.atMs + fault.forMs)}, after the load ends at ${formatDuration(durationMs)}`);
+  }
+}
+
+export function httpFaultDoesSomething({ path, value: fault }: Located<FaultSpec>, issues: IssueList): void {
+  if (fault.kind === 'http' && fault.status === 0 && fault.delayMs === 0) issues.add(path, "an http fault needs a 'status', a 'delay' or both");
+}
+
+export function toxicAttributesAreUsable({ path, value: fault }: Located<FaultSpec>, issues: IssueList): void {
+  if (fault.kind === 'toxic' && fault.toxic === 'slicer' && !(fault.attributes.average_size! > 0)) {
+    issues.add([...path, 'attributes', 'average_size'], 'slicer average_size must be greater than 0');
+  }
+}
+
+/** What a fault occupies in Toxiproxy or a service: two active at once would collide. */
+function faultSlot(fault: FaultSpec): string {
+  switch (fault.kind) {
+    case 'toxic':
+      return `a ${fault.toxic} toxic (${fault.stream}) on ${formatLink(fault)}`;
+    case 'down':
+      return `'down' on ${formatLink(fault)}`;
+    case 'http':
+      return `an http fault on ${fault.service}`;
+    default:
+      return `a process fault on ${fault.service}`;
+  }
+}
+
+/** Overlapping faults in one slot: Toxiproxy toxic names (or the service hook) would collide. */
+export function faultsDoNotCollide(faults: readonly Located<FaultSpec>[], durationMs: number | undefined, issues: IssueList): void {
+  for (const [i, later] of faults.entries()) {
+    for (const earlier of faults.slice(0, i)) {
+      const slot = faultSlot(later.value);
+      if (slot !== faultSlot(earlier.value)) continue;
+      const endMs = durationMs ?? Number.POSITIVE_INFINITY;
+      const overlaps = later.value.atMs < faultEndMs(earlier.value, endMs) && earlier.value.atMs < faultEndMs(later.value, endMs);
+      const sameInstant = later.value.atMs === earlier.value.atMs;
+      if (overlaps || sameInstant) issues.add(later.path, `overlaps ${formatPath(earlier.path)} (${earlier.value.id}): ${slot} is already active then`);
+    }
+  }
+}
+
+export function faultIdsUnique(faults: readonly Located<FaultSpec>[], issues: IssueList): void {
+  const seen = new Map<string, Located<FaultSpec>>();
+  for (const fault of faults) {
+    const first = seen.get(fault.value.id);
+    if (first) issues.add([...fault.path, 'id'], `duplicate fault id '${fault.value.id}' (also faults[${String(first.path[1])}])`);
+    else seen.set(fault.value.id, fault);
+  }
+}
+
+export function windowsAreValid(windows: readonly Located<WindowSpec>[], durationMs: number | undefined, issues: IssueList): void {
+  const seen = new Set<string>();
+  for (const { path, value: window } of windows) {
+    if ((builtinWindows as readonly string[]).includes(window.name)) issues.add([...path, 'name'], `'${window.name}' is a built-in window; pick another name`);
+    else if (seen.has(window.name)) issues.add([...path, 'name'], `duplicate window name '${window.name}'`);
+    seen.add(window.name);
+    if (window.endMs <= window.startMs) issues.add([...path, 'to'], `must be after 'from' (${formatDuration(window.startMs)})`);
+    else if (durationMs !== undefined && window.endMs > durationMs) issues.add([...path, 'to'], `ends at ${formatDuration(window.endMs)}, after the load ends at ${formatDuration(durationMs)}`);
+  }
+}
+
+/** Every SLO window exists, and the built-in ones it names are defined for these faults. */
+export function sloWindowsExist(sloWindows: readonly Located<string>[], parts: Omit<ScenarioParts, 'slos'>, durationMs: number | undefined, issues: IssueList): void {
+  const known = [...builtinWindows, ...parts.windows.map((w) => w.value.name)];
+  const faults = parts.faults.map((f) => f.value);
+  for (const { path, value: window } of sloWindows) {
+    if (!known.includes(window)) {
+      issues.add(path, unknownName('window', window, known));
+      continue;
+    }
+    const problem = builtinWindowProblem(window, faults, durationMs);
+    if (problem) issues.add(path, problem);
+  }
+}
+
+function builtinWindowProblem(window: string, faults: readonly FaultSpec[], durationMs: number | undefined): string | undefined {
+  if (window === 'fault' || window === 'recovery') {
+    if (faults.length === 0) return `window '${window}' needs at least one fault`;
+  }
+  if (window === 'baseline' && faults.length > 0 && Math.min(...faults.map((f) => f.atMs)) <= 0) {
+    return "window 'baseline' needs the first fault to start after 0s";
+  }
+  if (window === 'recovery' && durationMs !== undefined && faults.length > 0) {
+    const lastEndMs = Math.max(...faults.map((f) => faultEndMs(f, durationMs)));
+    if (lastEndMs >= durationMs) return `window 'recovery' needs the last fault to end before the load ends (${formatDuration(durationMs)})`;
+  }
+  return undefined;
+}
+
+/** Label values of service-side SLO metrics name services and dependencies of the topology. */
+export function sloLabelsExist(slos: readonly Located<SloSpec>[], topology: Topology, issues: IssueList): void {
+  const services = serviceNames(topology);
+  for (const { path, value: slo } of slos) {
+    const metric = slo.metric as { service?: string; dependency?: string };
+    if (metric.service !== undefined && !services.includes(metric.service)) {
+      issues.add(path, `SLO label service='${metric.service}' names no service of topology '${topology.name}'${didYouMean(metric.service, services)}`);
+    }
+    if (metric.dependency !== undefined) {
+      const callees = topology.edges.filter((e) => metric.service === undefined || e.caller === metric.service).map((e) => e.callee);
+      if (!callees.includes(metric.dependency)) {
+        const of = metric.service === undefined ? '' : ` of '${metric.service}'`;
+        issues.add(path, `SLO label dependency='${metric.dependency}' is no dependency${of}${didYouMean(metric.dependency, callees)} (dependencies: ${callees.join(', ') || 'none'})`);
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { ToxicType } from './model.ts';
+import { durationText, linkText, nameText, rateText, ratioValue } from './fields.ts';
+import { isTimeAttribute, toxicAttributes, toxicTypes } from './toxics.ts';
+
+/**
+ * The scenario file as written (YAML, units as text): the single source of truth. Types are
+ * inferred from it and scenarios/scenario.schema.json is generated from it (`npm run schema`).
+ * Only shape lives here; units, defaults and cross-field rules are the later stages
+ * (normalise.ts, rules.ts).
+ */
+
+const httpStatus = z.int().min(100).max(599);
+
+const faultTiming = {
+  id: nameText.optional().meta({ description: 'Unique id; default `<type>-<link or service>-<n>`.' }),
+  at: durationText.meta({ description: 'When the fault starts, from the start of the load.' }),
+  for: durationText.optional().meta({ description: 'How long it lasts; default until the end of the load.' }),
+};
+
+function toxicAttributesSchema(type: ToxicType) {
+  const shape = Object.fromEntries(
+    Object.entries(toxicAttributes[type]).map(([name, attribute]) => {
+      const count = z.int().min(0);
+      const value = isTimeAttribute(attribute) ? z.union([durationText, count]) : count;
+      return [name, value.optional().meta({ description: `${attribute.description} (${attribute.unit}; default 0)` })];
+    }),
+  );
+  return z.strictObject(shape);
+}
+
+function toxicFaultSchema(type: ToxicType) {
+  return z.strictObject({
+    type: z.literal(type),
+    link: linkText,
+    stream: z.enum(['upstream', 'downstream']).optional().meta({ description: 'Default downstream.' }),
+    toxicity: ratioValue.optional().meta({ description: 'Share of connections affected; default 1.' }),
+    attributes: toxicAttributesSchema(type).optional(),
+    ...faultTiming,
+  });
+}
+
+const downFault = z.strictObject({ type: z.literal('down'), link: linkText, ...faultTiming });
+const crashFault = z.strictObject({ type: z.literal('crash'), service: nameText, ...faultTiming });
+const restartFault = z.strictObject({ type: z.literal('restart'), service: nameText, id: faultTiming.id, at: faultTiming.at });
+const httpFault = z.strictObject({
+  type: z.literal('http'),
+  service: nameText,
+  status: httpStatus.optional().meta({ description: 'Status to answer with; omit for a delay-only fault.' }),
+  rate: ratioValue.optional().meta({ description: 'Share of requests affected; default 100%.' }),
+  delay: durationText.optional().meta({ description: 'Added processing delay; default 0ms.' }),
+  ...faultTiming,
+});
+
+export const faultDocument = z.discriminatedUnion('type', [
+  downFault,
+  ...toxicTypes.map(toxicFaultSchema),
+  crashFault,
+  restartFault,
+  httpFault,
+]);
+
+const stageDocument = z.strictObject({
+  duration: durationText,
+  target: rateText.meta({ description: 'Rate reached at the end of the stage (ramping linearly).' }),
+});
+
+export const loadDocument = z.strictObject({
+  target: nameText.meta({ description: 'Service the load is sent to.' }),
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).optional().meta({ description: 'Default GET.' }),
+  path: z.string().regex(/^\//, { error: (iss) => `expected a path starting with '/'; got ${JSON.stringify(iss.input)}` }),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional().meta({ description: 'JSON body; strings may use {{seq}} and {{rand}}.' }),
+  rate: rateText.optional().meta({ description: 'Constant arrival rate for `duration` (or use `stages`).' }),
+  duration: durationText.optional(),
+  startRate: rateText.optional().meta({ description: 'Rate the first stage ramps from; default 0/s.' }),
+  stages: z.array(stageDocument).min(1).optional(),
+  maxInFlight: z.int().min(1).optional().meta({ description: 'Requests in flight at most; default 100.' }),
+  timeout: durationText.optional().meta({ description: 'Client timeout of one request; default 10s.' }),
+  successStatuses: z.array(httpStatus).min(1).optional().meta({ description: 'Default: 200-399.' }),
+});
+
+export const windowDocument = z.strictObject({ name: nameText, from: durationText, to: durationText });
+
+export const sloDocument = z.union(
+  [
+    z.string().meta({ description: "SLO expression checked over the whole run, e.g. 'p(99) < 800ms'." }),
+    z.strictObject({
+      expect: z.string().meta({ description: "SLO expression, e.g. 'error_rate < 1%'." }),
+      window: nameText.optional().meta({ description: 'whole (default), baseline, fault, recovery or a declared window.' }),
+      name: z.string().min(1).optional(),
+    }),
+  ],
+  { error: (iss) => `expected an SLO expression (text) or {expect, window, name}; got ${JSON.stringify(iss.input)}` },
+);
+
+export const scenarioDocument = z
+  .strictObject({
+    name: nameText.optional().meta({ description: "Default: the file's basename; must match it if given." }),
+    description: z.string().min(1).meta({ description: 'One line, shown by `faultline list`.' }),
+    hypothesis: z.string().optional(),
+    topology: z.string().min(1).optional().meta({ description: "'taxi' (default) or a topology file relative to this file." }),
+    profile: nameText.optional().meta({ description: 'Policy profile of the sample services; default resilient.' }),
+    seed: z.int().min(0).optional().meta({ description: 'Seed for every random decision; default 1.' }),
+    load: loadDocument,
+    faults: z.array(faultDocument).optional(),
+    windows: z.array(windowDocument).optional(),
+    slos: z.array(sloDocument).optional(),
+  })
+  .meta({ title: 'faultline scenario', description: 'A named failure scenario: load, faults on a timeline, SLOs.' });
+
+export type ScenarioDocument = z.infer<typeof scenarioDocument>;
+export type LoadDocument = z.infer<typeof loadDocument>;
+export type FaultDocument = z.infer<typeof faultDocument>;
+export type WindowDocument = z.infer<typeof windowDocument>;
+export type SloDocument = z.infer<typeof sloDocument>;

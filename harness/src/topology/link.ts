@@ -1,0 +1,18 @@
+import type { TopologyEdge } from './model.ts';
+
+/** `caller -> callee`, spaces around the arrow optional. */
+export const LINK_PATTERN = '^\\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\\s*->\\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\\s*$';
+
+/** The edge a link text names; `undefined` when it does not match LINK_PATTERN. */
+export function parseLink(text: string): TopologyEdge | undefined {
+  const match = new RegExp(LINK_PATTERN).exec(text);
+  return match ? { caller: match[1]!, callee: match[2]! } : undefined;
+}
+
+export function formatLink(edge: TopologyEdge): string {
+  return `${edge.caller} -> ${edge.callee}`;
+}
+
+export function linkProblem(input: unknown): string {
+  return `expected a link 'caller -> callee' (e.g. 'trip -> dispatch'); got ${JSON.stringify(input)}`;
+}

@@ -1,0 +1,84 @@
+import { basename, dirname, extname, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { InputIssue } from '../errors.ts';
+import { IssueList, field, salvage, schemaIssues } from '../scenario/check.ts';
+import { linkText } from '../scenario/fields.ts';
+import { deepFreeze } from '../scenario/freeze.ts';
+import type { Located } from '../scenario/check.ts';
+import { readYamlSource } from '../scenario/source.ts';
+import type { YamlSource } from '../scenario/source.ts';
+import { parseLink } from './link.ts';
+import type { TopologyEdge, TopologyService, Topology } from './model.ts';
+import * as rules from './rules.ts';
+import { topologyDocument, topologyServiceDocument } from './schema.ts';
+import type { TopologyServiceDocument } from './schema.ts';
+
+function toService(name: string, doc: TopologyServiceDocument, baseDir: string): TopologyService {
+  const health = doc.health ?? '/health';
+  if (doc.url) return { kind: 'external', name, health, url: doc.url.replace(/\/+$/, '') };
+  const [program = '', ...args] = doc.command ?? [];
+  return {
+    kind: 'managed',
+    name,
+    health,
+    // `node` means the Node running faultline, so a topology works whatever is on PATH.
+    command: [program === 'node' ? process.execPath : program, ...args],
+    env: { ...doc.env },
+    cwd: resolve(baseDir, doc.cwd ?? '.'),
+    faultlineAware: doc.faultlineAware ?? false,
+  };
+}
+
+/** Validates a parsed topology file: schema, then cross-field rules. Every issue, located. */
+export function checkTopology(source: YamlSource): { topology?: Topology; issues: InputIssue[] } {
+  if (source.issues.length > 0) return { issues: source.issues };
+  const issues = new IssueList(source);
+  issues.issues.push(...schemaIssues(topologyDocument, source));
+
+  const servicesData = field(source.data, 'services');
+  const services = new Map<string, TopologyServiceDocument>();
+  const located: Located<TopologyServiceDocument>[] = [];
+  if (servicesData && typeof servicesData === 'object') {
+    for (const [name, value] of Object.entries(servicesData)) {
+      const doc = salvage(topologyServiceDocument, value);
+      if (!doc) continue;
+      services.set(name, doc);
+      located.push({ path: ['services', name], value: doc });
+    }
+    if (Object.keys(servicesData).length === 0) issues.add(['services'], 'needs at least one service');
+  }
+  const edgesData = field(source.data, 'edges');
+  const edges: Located<TopologyEdge>[] = (Array.isArray(edgesData) ? edgesData : []).flatMap((text: unknown, index) => {
+    const edge = salvage(linkText, text) === undefined ? undefined : parseLink(text as string);
+    return edge ? [{ path: ['edges', index], value: edge }] : [];
+  });
+
+  for (const service of located) {
+    rules.serviceStartsOneWay(service, issues);
+    rules.managedFieldsNeedCommand(service, issues);
+  }
+  for (const edge of edges) {
+    rules.edgeServicesExist(edge, services, issues);
+    rules.edgeIsNotALoop(edge, issues);
+    rules.callerIsStartedByFaultline(edge, services, issues);
+  }
+  rules.edgesAreUnique(edges, issues);
+  if (issues.issues.length > 0) return { issues: issues.issues };
+
+  const baseDir = dirname(source.file);
+  const name = (field(source.data, 'name') as string | undefined) ?? basename(source.file, extname(source.file));
+  const topology: Topology = {
+    name,
+    file: source.file,
+    services: [...services].map(([serviceName, doc]) => toService(serviceName, doc, baseDir)),
+    edges: edges.map((edge) => edge.value),
+  };
+  return { topology: deepFreeze(topology), issues: [] };
+}
+
+/** Loads and validates a topology file; throws InputError with every issue. */
+export async function loadTopology(file: string): Promise<Topology> {
+  const { topology, issues } = checkTopology(await readYamlSource(resolve(file)));
+  if (!topology) throw new InputError(issues);
+  return topology;
+}

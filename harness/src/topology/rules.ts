@@ -1,0 +1,47 @@
+import type { IssueList, Located } from '../scenario/check.ts';
+import { unknownName } from '../scenario/suggest.ts';
+import type { TopologyEdge } from './model.ts';
+import type { TopologyServiceDocument } from './schema.ts';
+
+/** Cross-field rules of a topology file; each one small, named, and reporting located issues. */
+
+export function serviceStartsOneWay(service: Located<TopologyServiceDocument>, issues: IssueList): void {
+  const { command, url } = service.value;
+  if (command && url) issues.add([...service.path, 'url'], "give either 'command' (started by faultline) or 'url' (already running), not both", 'key');
+  if (!command && !url) issues.add(service.path, "needs 'command' (started by faultline) or 'url' (already running)", 'key');
+}
+
+export function managedFieldsNeedCommand(service: Located<TopologyServiceDocument>, issues: IssueList): void {
+  if (service.value.command) return;
+  for (const key of ['env', 'cwd', 'faultlineAware'] as const) {
+    if (service.value[key] !== undefined) issues.add([...service.path, key], `'${key}' applies only to a service started with 'command'`, 'key');
+  }
+}
+
+export function edgeServicesExist(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument>, issues: IssueList): void {
+  for (const end of ['caller', 'callee'] as const) {
+    const name = edge.value[end];
+    if (!services.has(name)) issues.add(edge.path, unknownName(`${end} service`, name, [...services.keys()]));
+  }
+}
+
+export function edgeIsNotALoop(edge: Located<TopologyEdge>, issues: IssueList): void {
+  if (edge.value.caller === edge.value.callee) issues.add(edge.path, `a service cannot depend on itself ('${edge.value.caller}')`);
+}
+
+/** faultline routes a caller through the proxy by starting it with the proxy's address. */
+export function callerIsStartedByFaultline(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument>, issues: IssueList): void {
+  const caller = services.get(edge.value.caller);
+  if (caller && !caller.command && caller.url) {
+    issues.add(edge.path, `caller '${edge.value.caller}' is external (url): faultline cannot point it at the proxy; only services started with 'command' can be callers`);
+  }
+}
+
+export function edgesAreUnique(edges: readonly Located<TopologyEdge>[], issues: IssueList): void {
+  const seen = new Set<string>();
+  for (const edge of edges) {
+    const key = `${edge.value.caller}->${edge.value.callee}`;
+    if (seen.has(key)) issues.add(edge.path, `duplicate edge '${edge.value.caller} -> ${edge.value.callee}'`);
+    seen.add(key);
+  }
+}
