@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { cleanupCommand } from './cleanup.ts';
 import { compareCommand } from './compare.ts';
 import { runCommand } from './run.ts';
+import { servicesCommand } from './services.ts';
 
 /**
  * The registry of sub-commands: adding one is one file in this folder plus one line here.
@@ -10,4 +11,5 @@ export const commands: readonly Command[] = [
   runCommand,
   compareCommand,
   cleanupCommand,
+  servicesCommand,
 ];

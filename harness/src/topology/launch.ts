@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultlineError } from '../errors.ts';
+import type { ManagedService } from './model.ts';
+
+export interface LaunchOptions {
+  service: ManagedService;
+  /** Merged over process.env and service.env (these win). */
+  env: Record<string, string>;
+  /** How long the service may take to be healthy, ms. Default 10000. */
+  startTimeoutMs?: number;
+  /** Every line the service writes, as it comes. */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Aborting it stops a start under way (the process is killed). */
+  signal?: AbortSignal;
+}
+
+export interface RunningService {
+  name: string;
+  url: string;
+  pid: number;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** SIGTERM to the process group, SIGKILL after `graceMs` (default 3000). Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the process group; resolves when the process has exited. */
+  kill(): Promise<void>;
+}
+
+const stderrTailLines = 20;
+const healthPollMs = 50;
+
+/**
+ * Starts a managed service as a child process in its own process group and waits until it is
+ * healthy. Faultline-aware services announce their URL in a ready line on stdout and watch
+ * their stdin (FAULTLINE_PARENT_WATCH=stdin), so they exit even if this process is SIGKILLed;
+ * other services get a free PORT picked here and are polled on their health route.
+ * On any failure nothing is left running and a FaultlineError names the service and quotes
+ * the end of its stderr.
+ */
+export async function launchService(options: LaunchOptions): Promise<RunningService> {
+  const { service } = options;
+  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...service.env, ...options.env };
+  let pickedUrl: string | undefined;
+  if (service.faultlineAware) {
+    env['FAULTLINE_PARENT_WATCH'] = 'stdin';
+    env['PORT'] ??= '0';
+    env['HOST'] ??= '127.0.0.1';
+  } else if (!options.env['PORT'] && !service.env['PORT']) {
+    env['PORT'] = String(await freePort());
+  }
+  if (!service.faultlineAware) pickedUrl = `http://127.0.0.1:${env['PORT']}`;
+
+  const [command, ...args] = service.command;
+  if (!command) throw new FaultlineError('FL_SERVICE_START', `service ${service.name}: empty command`);
+  const child = spawn(command, args, { cwd: service.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const stderrTail: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  // A closed stdin pipe (child gone) must not crash us with EPIPE.
+  child.stdin?.on('error', () => undefined);
+
+  const readyUrl = new Promise<string>((resolve) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      options.onOutput?.(line, 'stdout');
+      const url = parseReadyLine(line);
+      if (url) resolve(url);
+    });
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    options.onOutput?.(line, 'stderr');
+    stderrTail.push(line);
+    if (stderrTail.length > stderrTailLines) stderrTail.shift();
+  });
+
+  const running = makeRunning(service.name, child, exited);
+  const fail = async (code: 'FL_SERVICE_START' | 'FL_PORT_IN_USE', why: string): Promise<never> => {
+    await running.kill();
+    await sleep(20); // let the last stderr lines arrive
+    const tail = stderrTail.length ? `\n--- last lines of its stderr ---\n${stderrTail.join('\n')}` : '';
+    const portInUse = stderrTail.some((l) => l.includes('EADDRINUSE'));
+    throw new FaultlineError(portInUse ? 'FL_PORT_IN_USE' : code, `service ${service.name} ${portInUse ? 'could not listen: port in use' : why}${tail}`);
+  };
+
+  const deadline = Date.now() + startTimeoutMs;
+  const timeout = sleep(startTimeoutMs, 'timeout' as const, { ref: false });
+  const aborted = abortPromise(options.signal);
+  const started = await Promise.race([
+    (pickedUrl ? Promise.resolve(pickedUrl) : readyUrl).then((url) => ({ kind: 'url' as const, url })),
+    exited.then((e) => ({ kind: 'exited' as const, ...e })),
+    spawnError.then((error) => ({ kind: 'spawn-error' as const, error })),
+    timeout.then(() => ({ kind: 'timeout' as const })),
+    aborted.then(() => ({ kind: 'aborted' as const })),
+  ]);
+  if (started.kind === 'exited') return fail('FL_SERVICE_START', `exited during start-up (code ${started.code}, signal ${started.signal})`);
+  if (started.kind === 'spawn-error') return fail('FL_SERVICE_START', `could not be spawned: ${started.error.message}`);
+  if (started.kind === 'timeout') return fail('FL_SERVICE_START', `announced no address within ${startTimeoutMs} ms`);
+  if (started.kind === 'aborted') {
+    await running.kill();
+    throw new FaultlineError('FL_INTERRUPTED', `start of service ${service.name} interrupted`);
+  }
+
+  const url = started.url;
+  while (true) {
+    if (options.signal?.aborted) {
+      await running.kill();
+      throw new FaultlineError('FL_INTERRUPTED', `start of service ${service.name} interrupted`);
+    }
+    if (child.exitCode !== null || child.signalCode !== null) return fail('FL_SERVICE_START', `exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
+    if (await isHealthy(url + service.health)) break;
+    if (Date.now() > deadline) return fail('FL_SERVICE_START', `was not healthy at ${url}${service.health} within ${startTimeoutMs} ms`);
+    await sleep(healthPollMs);
+  }
+  return { ...running, url };
+}
+
+function makeRunning(name: string, child: ChildProcess, exited: RunningService['exited']): Omit<RunningService, 'url'> {
+  const pid = child.pid ?? -1;
+  const isGone = () => child.exitCode !== null || child.signalCode !== null || pid < 0;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal); // the whole group: the service and anything it started
+    } catch {
+      try {
+        child.kill(signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  const kill = async () => {
+    if (!isGone()) signalGroup('SIGKILL');
+    child.stdin?.destroy();
+    await exited;
+  };
+  const stop = (graceMs = 3000) =>
+    (stopping ??= (async () => {
+      if (isGone()) return;
+      signalGroup('SIGTERM');
+      const result = await Promise.race([exited.then(() => 'exited' as const), sleep(graceMs, 'grace' as const, { ref: false })]);
+      if (result === 'grace') await kill();
+      child.stdin?.destroy();
+    })());
+  return { name, pid, exited, stop, kill };
+}
+
+function parseReadyLine(line: string): string | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const event = JSON.parse(line) as { event?: unknown; url?: unknown };
+    return event.event === 'listening' && typeof event.url === 'string' ? event.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isHealthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function abortPromise(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => undefined);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** A port free right now on 127.0.0.1 (for services that cannot announce their own). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new FaultlineError('FL_ENVIRONMENT', 'could not pick a free port');
+  return address.port;
+}
