@@ -32,7 +32,7 @@ export function palette(color: boolean): Palette {
 /** Back to column 0 and erase the line: how the live status line is redrawn in place. */
 export const CLEAR_LINE = '\r\x1b[2K';
 
-// eslint-style control-character pattern for ANSI CSI sequences, to measure visible width.
+// ANSI CSI sequences (colours, clear-line): removed to measure the width a line shows.
 // eslint-disable-next-line no-control-regex
 const ANSI_PATTERN = /\x1b\[[0-9;]*[A-Za-z]/g;
 

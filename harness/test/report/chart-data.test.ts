@@ -50,7 +50,7 @@ describe('chart data', () => {
   it('bands each applied fault from applied to removed, and skips one never applied', () => {
     const base = buildRunResult();
     const bands = faultBands(buildRunResult({ faults: [...base.faults, { id: 'f2', kind: 'crash', target: 'drivers', error: 'no such service' }] }));
-    expect(bands).toEqual([{ label: 'f1 toxic', fromMs: 10_000, toMs: 20_000 }]);
+    expect(bands).toEqual([{ label: 'f1 toxic', title: 'f1: toxic rides -> dispatch, 10.0 s – 20.0 s', fromMs: 10_000, toMs: 20_000 }]);
   });
 
   it('scales time linearly onto the plot and rounds axes to readable steps', () => {

@@ -13,7 +13,10 @@ export interface ChartLine {
 
 /** A shaded interval on the time axis: a fault while it was active. */
 export interface TimeBand {
+  /** Short text drawn at the top of the band. */
   label: string;
+  /** Tooltip. Default: the label. */
+  title?: string;
   fromMs: number;
   toMs: number;
 }
@@ -92,7 +95,7 @@ export function renderBand(band: TimeBand, durationMs: number, top: number = CHA
   const x2 = xAt(band.toMs, durationMs);
   return [
     `<g class="fault-band">`,
-    `<rect class="fault" data-from-ms="${band.fromMs}" data-to-ms="${band.toMs}" x="${x1}" y="${top}" width="${round(Math.max(x2 - x1, 1))}" height="${bottom - top}"><title>${escapeHtml(band.label)}</title></rect>`,
+    `<rect class="fault" data-from-ms="${band.fromMs}" data-to-ms="${band.toMs}" x="${x1}" y="${top}" width="${round(Math.max(x2 - x1, 1))}" height="${bottom - top}"><title>${escapeHtml(band.title ?? band.label)}</title></rect>`,
     `<text class="fault-label" x="${x1 + 3}" y="${top + 11}">${escapeHtml(band.label)}</text>`,
     `</g>`,
   ].join('');

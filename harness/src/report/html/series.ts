@@ -24,7 +24,11 @@ const DEPENDENCY_COLORS = ['#2563eb', '#7c3aed', '#0d9488', '#d97706', '#db2777'
 export function faultBands(result: RunResult): TimeBand[] {
   return result.faults
     .filter((f) => f.appliedAtMs !== undefined)
-    .map((f) => ({ label: `${f.id} ${f.kind}`, fromMs: f.appliedAtMs!, toMs: f.removedAtMs ?? result.durationMs }));
+    .map((f) => {
+      const toMs = f.removedAtMs ?? result.durationMs;
+      const title = `${f.id}: ${f.kind} ${f.target}, ${(f.appliedAtMs! / 1000).toFixed(1)} s – ${(toMs / 1000).toFixed(1)} s`;
+      return { label: `${f.id} ${f.kind}`, title, fromMs: f.appliedAtMs!, toMs };
+    });
 }
 
 /** Successful responses, errors and dropped requests per second. */
