@@ -1,0 +1,25 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { topologyDocument } from '../topology/schema.ts';
+import { scenariosDir } from './catalog.ts';
+import { scenarioDocument } from './schema.ts';
+
+/**
+ * Generates scenarios/scenario.schema.json and scenarios/topology.schema.json from the zod
+ * schemas (`npm run schema`). A test fails when the committed files are stale.
+ */
+export function jsonSchemas(): Record<string, string> {
+  const render = (schema: z.ZodType) => `${JSON.stringify(z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any' }), null, 2)}\n`;
+  return {
+    'scenario.schema.json': render(scenarioDocument),
+    'topology.schema.json': render(topologyDocument),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const [name, text] of Object.entries(jsonSchemas())) {
+    await writeFile(join(scenariosDir, name), text);
+    process.stdout.write(`wrote scenarios/${name}\n`);
+  }
+}
