@@ -30,13 +30,11 @@ export function inRange(range: TimeRange, tMs: number): boolean {
 
 export function trafficIn(recording: Recording, range: TimeRange): Traffic {
   const samples = recording.samples.filter((sample) => inRange(range, sample.scheduledMs));
-  return {
-    range,
-    samples,
-    okCount: samples.filter((sample) => sample.ok).length,
-    droppedCount: recording.dropped.filter((tMs) => inRange(range, tMs)).length,
-    latencies: sortedLatencies(samples),
-  };
+  return toTraffic(range, samples, recording.dropped.filter((tMs) => inRange(range, tMs)).length);
+}
+
+function toTraffic(range: TimeRange, samples: readonly RequestSample[], droppedCount: number): Traffic {
+  return { range, samples, okCount: samples.filter((sample) => sample.ok).length, droppedCount, latencies: sortedLatencies(samples) };
 }
 
 /** Requests the user asked for in the range: sent plus dropped. */
@@ -81,14 +79,5 @@ export function trafficPerBucket(recording: Recording, range: TimeRange, bucketM
     const index = indexOf(tMs);
     if (index >= 0) droppedCounts[index]!++;
   }
-  return ranges.map((bucketRange, index) => {
-    const samples = sampleLists[index]!;
-    return {
-      range: bucketRange,
-      samples,
-      okCount: samples.filter((sample) => sample.ok).length,
-      droppedCount: droppedCounts[index]!,
-      latencies: sortedLatencies(samples),
-    };
-  });
+  return ranges.map((bucketRange, index) => toTraffic(bucketRange, sampleLists[index]!, droppedCounts[index]!));
 }
