@@ -7,13 +7,15 @@ import type { Command, CommandContext } from '../command.ts';
 
 const profiles = ['naive', 'timeouts', 'retries', 'resilient'];
 
-/** The sample app's services in start order (callees first), with whom each calls. */
-const sampleApp: ReadonlyArray<{ name: string; calls: readonly string[] }> = [
-  { name: 'passenger', calls: [] },
-  { name: 'dispatch', calls: [] },
-  { name: 'notification', calls: [] },
-  { name: 'trip', calls: ['passenger', 'dispatch', 'notification'] },
-  { name: 'gateway', calls: ['trip'] },
+/** The sample app's services in start waves (callees first; a wave starts in parallel). */
+const sampleApp: ReadonlyArray<ReadonlyArray<{ name: string; calls: readonly string[] }>> = [
+  [
+    { name: 'passenger', calls: [] },
+    { name: 'dispatch', calls: [] },
+    { name: 'notification', calls: [] },
+  ],
+  [{ name: 'trip', calls: ['passenger', 'dispatch', 'notification'] }],
+  [{ name: 'gateway', calls: ['trip'] }],
 ];
 
 function managed(name: string, env: Record<string, string>): ManagedService {
@@ -34,13 +36,22 @@ async function run(ctx: CommandContext): Promise<number> {
   const started: RunningService[] = [];
   const urls = new Map<string, string>();
   try {
-    for (const { name, calls } of sampleApp) {
-      const env: Record<string, string> = { FAULTLINE_PROFILE: profile, FAULTLINE_SEED: values.seed! };
-      for (const callee of calls) env[calleeEnvName(callee)] = urls.get(callee)!;
-      const service = await launchService({ service: managed(name, env), env: {}, signal: ctx.signal, onOutput: (line, stream) => stream === 'stderr' && ctx.stderr.write(`[${name}] ${line}\n`) });
-      started.push(service);
-      urls.set(name, service.url);
-      ctx.stdout.write(`${name} ${service.url}\n`);
+    for (const wave of sampleApp) {
+      const launched = await Promise.allSettled(
+        wave.map(({ name, calls }) => {
+          const env: Record<string, string> = { FAULTLINE_PROFILE: profile, FAULTLINE_SEED: values.seed! };
+          for (const callee of calls) env[calleeEnvName(callee)] = urls.get(callee)!;
+          const onOutput = (line: string, stream: 'stdout' | 'stderr') => void (stream === 'stderr' && ctx.stderr.write(`[${name}] ${line}\n`));
+          return launchService({ service: managed(name, env), env: {}, signal: ctx.signal, onOutput });
+        }),
+      );
+      for (const result of launched) if (result.status === 'fulfilled') started.push(result.value);
+      const failure = launched.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+      for (const service of started.filter((s) => !urls.has(s.name))) {
+        urls.set(service.name, service.url);
+        ctx.stdout.write(`${service.name} ${service.url}\n`);
+      }
     }
     ctx.stderr.write(`profile ${profile}; try: curl -XPOST ${urls.get('gateway')}/trips -d '{"passengerId":"p-1","pickup":{"lat":52.52,"lng":13.4}}'\nCtrl-C stops all.\n`);
     await new Promise<void>((resolve) => {
