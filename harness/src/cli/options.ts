@@ -16,8 +16,3 @@ export function parseNumberOption(value: string | undefined, flag: string, check
   if (!Number.isFinite(n) || !check(n)) throw new FaultlineError('FL_USAGE', `${flag} expects ${expected}, got '${value}'`);
   return n;
 }
-
-/** Interactive output only on a terminal and outside CI. */
-export function isInteractive(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv): boolean {
-  return Boolean((stream as NodeJS.WriteStream).isTTY) && env.CI !== 'true' && env.CI !== '1';
-}

@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
 import { FaultlineError } from '../../errors.ts';
-import { createConsoleReporter, renderComparison } from '../../report/index.ts';
+import { consoleMode, createConsoleReporter, renderComparison } from '../../report/index.ts';
 import { exitCodeFor, runScenario } from '../../run/api.ts';
 import { writeResultFolder } from '../../run/outputs.ts';
 import type { RunResult } from '../../slo/result.ts';
 import type { Command } from '../command.ts';
-import { isInteractive, parseCommandArgs, parseNumberOption } from '../options.ts';
+import { parseCommandArgs, parseNumberOption } from '../options.ts';
 
 const usage = `Usage: faultline compare <name|file> --profiles naive,resilient [options]
 
@@ -46,7 +46,7 @@ export const compareCommand: Command = {
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
-    const interactive = isInteractive(ctx.stdout, ctx.env);
+    const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
 
     const results: RunResult[] = [];
     for (const profile of profiles) {
@@ -60,13 +60,13 @@ export const compareCommand: Command = {
         ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
         outDir: false,
         signal: ctx.signal,
-        events: createConsoleReporter({ stream: ctx.stdout, interactive, color: interactive }),
+        events: createConsoleReporter({ stream: ctx.stdout, ...mode }),
       });
       results.push(result);
     }
     if (results.length === 0) return exitCodeFor({ status: 'interrupted' } as RunResult);
     const files = await writeResultFolder(results, values.out ?? undefined);
-    ctx.stdout.write(`\n${renderComparison(results)}\n`);
+    ctx.stdout.write(`\n${renderComparison(results, { color: mode.color })}\n`);
     ctx.stdout.write(`report: ${relative(process.cwd(), files.html) || files.html}\n`);
     if (results.some((r) => r.status === 'interrupted')) return exitCodeFor({ status: 'interrupted' } as RunResult);
     if (results.some((r) => r.verdict === 'inconclusive')) return 3;

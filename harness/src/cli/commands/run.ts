@@ -1,12 +1,11 @@
-import { relative } from 'node:path';
 import { FaultlineError } from '../../errors.ts';
-import { createConsoleReporter, renderSummary } from '../../report/index.ts';
+import { consoleMode, createConsoleReporter } from '../../report/index.ts';
 import { exitCodeFor, runScenario, worstExitCode } from '../../run/api.ts';
 import { writeAggregates } from '../../run/outputs.ts';
 import { listScenarios } from '../../scenario/index.ts';
 import type { RunResult } from '../../slo/result.ts';
 import type { Command } from '../command.ts';
-import { isInteractive, parseCommandArgs, parseNumberOption } from '../options.ts';
+import { parseCommandArgs, parseNumberOption } from '../options.ts';
 
 /** What `faultline run` (and `npm start`) runs when no scenario is named. */
 export const defaultScenario = 'dispatch-outage';
@@ -59,13 +58,14 @@ export const runCommand: Command = {
     if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
 
-    const interactive = isInteractive(ctx.stdout, ctx.env);
+    const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     const results: RunResult[] = [];
     const codes: number[] = [];
     for (const name of names) {
       if (ctx.signal.aborted) break;
-      const reporter = createConsoleReporter({ stream: ctx.stdout, interactive, color: interactive || ctx.env.FORCE_COLOR !== undefined });
-      const { result, files } = await runScenario({
+      // The reporter prints the verdict block and the result files when the run ends.
+      const reporter = createConsoleReporter({ stream: ctx.stdout, ...mode });
+      const { result } = await runScenario({
         scenario: name,
         ...(values.profile ? { profile: values.profile } : {}),
         ...(seed !== undefined ? { seed } : {}),
@@ -79,8 +79,6 @@ export const runCommand: Command = {
       });
       results.push(result);
       codes.push(exitCodeFor(result));
-      ctx.stdout.write(`\n${renderSummary(result, { color: interactive })}\n`);
-      if (files) ctx.stdout.write(`report: ${relative(process.cwd(), files.html) || files.html}\n`);
     }
     await writeAggregates(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
     if (results.length > 1) {
