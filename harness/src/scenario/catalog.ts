@@ -1,10 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { FaultlineError } from '../errors.ts';
 import { repoPath } from '../util/tsx.ts';
 import { field } from './check.ts';
-import { readYamlSource } from './source.ts';
+import { sourceFromText } from './source.ts';
 
 /** Folder of the named scenarios: `<repo>/scenarios`. */
 export const scenariosDir = resolve(repoPath('scenarios'));
@@ -16,8 +15,8 @@ export interface ScenarioSummary {
 }
 
 /** Scenario files in a folder: YAML files that are not topology files. */
-async function scenarioFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
+function scenarioFiles(dir: string): string[] {
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
   return entries.filter((entry) => /\.ya?ml$/.test(entry)).map((entry) => join(dir, entry));
 }
 
@@ -25,10 +24,10 @@ async function scenarioFiles(dir: string): Promise<string[]> {
  * Named scenarios, sorted by name. A file that does not parse is still listed (its description
  * says so), so a typo does not make a scenario vanish; topology files are left out.
  */
-export async function listScenarios(dir: string = scenariosDir): Promise<ScenarioSummary[]> {
+export function listScenarios(dir: string = scenariosDir): ScenarioSummary[] {
   const summaries: ScenarioSummary[] = [];
-  for (const file of await scenarioFiles(dir)) {
-    const source = await readYamlSource(file);
+  for (const file of scenarioFiles(dir)) {
+    const source = sourceFromText(file, readFileSync(file, 'utf8'));
     if (field(source.data, 'services') !== undefined && field(source.data, 'load') === undefined) continue;
     const description = field(source.data, 'description');
     summaries.push({
@@ -44,12 +43,12 @@ export async function listScenarios(dir: string = scenariosDir): Promise<Scenari
  * The file a scenario reference means: an existing path is that file; a name is
  * `<scenarios>/<name>.yaml`. Throws FL_UNKNOWN_SCENARIO listing the known names.
  */
-export async function resolveScenarioRef(ref: string, dir: string = scenariosDir): Promise<string> {
+export function resolveScenarioRef(ref: string, dir: string = scenariosDir): string {
   if (existsSync(ref) && statSync(ref).isFile()) return resolve(ref);
   for (const extension of ['.yaml', '.yml']) {
     const file = join(dir, `${ref}${extension}`);
     if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ref) && existsSync(file)) return file;
   }
-  const known = (await listScenarios(dir)).map((s) => s.name);
+  const known = listScenarios(dir).map((s) => s.name);
   throw new FaultlineError('FL_UNKNOWN_SCENARIO', `unknown scenario '${ref}': no such file, and no scenario of that name (known: ${known.join(', ') || 'none'})`);
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { FaultlineError } from '../errors.ts';
 import { loadTopology } from './load.ts';
 import type { Topology } from './model.ts';
@@ -8,19 +8,25 @@ import { taxiTopology } from './taxi.ts';
 /** Names of the built-in topologies. */
 export const builtinTopologies: Readonly<Record<string, () => Topology>> = { taxi: taxiTopology };
 
+/** A file stands for its folder, so a scenario's own path works as the base. */
+function folderOf(base: string): string {
+  return existsSync(base) && statSync(base).isFile() ? dirname(base) : base;
+}
+
 /** Absolute file of a topology reference, or the built-in name itself. */
 export function topologyRef(ref: string, baseDir: string): string {
-  return Object.hasOwn(builtinTopologies, ref) ? ref : resolve(baseDir, ref);
+  return Object.hasOwn(builtinTopologies, ref) ? ref : resolve(folderOf(baseDir), ref);
 }
 
 /**
- * A built-in topology by name (`taxi`) or a topology file (relative to `baseDir`).
+ * A built-in topology by name (`taxi`) or a topology file (relative to `baseDir`, a folder or
+ * a file such as the scenario's own).
  * Throws FL_USAGE for an unknown reference, InputError for an invalid file.
  */
 export async function resolveTopology(ref: string, baseDir: string = process.cwd()): Promise<Topology> {
   const builtin = Object.hasOwn(builtinTopologies, ref) ? builtinTopologies[ref] : undefined;
   if (builtin) return builtin();
-  const file = resolve(baseDir, ref);
+  const file = topologyRef(ref, baseDir);
   if (!existsSync(file)) {
     throw new FaultlineError('FL_USAGE', `unknown topology '${ref}': not a built-in (${Object.keys(builtinTopologies).join(', ')}) and no file at ${file}`);
   }

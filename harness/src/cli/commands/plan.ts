@@ -1,0 +1,44 @@
+import { compilePlan } from '../../plan/compile.ts';
+import { formatPlan } from '../../plan/format.ts';
+import { FaultlineError } from '../../errors.ts';
+import { resolveScenarioRef } from '../../scenario/catalog.ts';
+import { loadScenarioWithTopology } from '../../scenario/load.ts';
+import { resolveTopology } from '../../topology/resolve.ts';
+import type { Command } from '../command.ts';
+import { parseCommandArgs, parseNumberOption } from '../options.ts';
+
+const usage = `Usage: faultline plan <name|file> [--profile P] [--seed N] [--time-scale X] [--topology FILE]
+
+Prints the compiled timeline of a scenario — proxies, load profile, fault events, windows,
+SLOs — without starting anything.
+
+Options:
+  --profile <name>    policy profile (default: the scenario's)
+  --seed <n>          seed (default: the scenario's)
+  --time-scale <x>    multiply every scenario duration by x (default 1)
+  --topology <file>   topology file instead of the scenario's`;
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'print the compiled timeline of a scenario; nothing started',
+  usage,
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.argv,
+      { profile: { type: 'string' }, seed: { type: 'string' }, 'time-scale': { type: 'string' }, topology: { type: 'string' } },
+      usage,
+    );
+    if (positionals.length !== 1) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
+    const seed = parseNumberOption(values.seed, '--seed', (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
+    const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0, 'a factor greater than 0');
+    const loaded = await loadScenarioWithTopology(resolveScenarioRef(positionals[0]!));
+    const topology = values.topology ? await resolveTopology(values.topology, process.cwd()) : loaded.topology;
+    const plan = compilePlan(loaded.scenario, topology, {
+      ...(values.profile ? { profile: values.profile } : {}),
+      ...(seed === undefined ? {} : { seed }),
+      ...(timeScale === undefined ? {} : { timeScale }),
+    });
+    ctx.stdout.write(formatPlan(plan));
+    return 0;
+  },
+};

@@ -1,0 +1,55 @@
+import { FaultlineError, formatIssue } from '../../errors.ts';
+import type { InputIssue } from '../../errors.ts';
+import { field } from '../../scenario/check.ts';
+import { checkScenario } from '../../scenario/load.ts';
+import { resolveScenarioRef } from '../../scenario/catalog.ts';
+import { readYamlSource } from '../../scenario/source.ts';
+import type { YamlSource } from '../../scenario/source.ts';
+import { checkTopology } from '../../topology/load.ts';
+import type { Command } from '../command.ts';
+import { parseCommandArgs } from '../options.ts';
+
+const usage = `Usage: faultline validate <file|name>...
+
+Checks scenario files (and topology files: a file with 'services' and no 'load') without
+starting anything. Prints 'ok <file>' for each valid file and every issue of the others as
+file:line:column field: message.
+
+Exit codes: 0 every file valid, 2 otherwise.`;
+
+/** A topology file is told apart by its content: `services`, and no `load`. */
+function isTopologyFile(source: YamlSource): boolean {
+  return field(source.data, 'services') !== undefined && field(source.data, 'load') === undefined;
+}
+
+async function issuesOf(ref: string): Promise<{ file: string; issues: readonly InputIssue[] }> {
+  const file = resolveScenarioRef(ref);
+  const source = await readYamlSource(file);
+  const { issues } = isTopologyFile(source) ? checkTopology(source) : await checkScenario(source);
+  return { file, issues };
+}
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check scenario and topology files; every issue, located; nothing started',
+  usage,
+  async run(ctx) {
+    const { positionals } = parseCommandArgs(ctx.argv, {}, usage);
+    if (positionals.length === 0) throw new FaultlineError('FL_USAGE', `name at least one file or scenario\n\n${usage}`);
+    let valid = true;
+    for (const ref of positionals) {
+      try {
+        const { file, issues } = await issuesOf(ref);
+        if (issues.length === 0) ctx.stdout.write(`ok ${file}\n`);
+        for (const issue of issues) ctx.stderr.write(`${formatIssue(issue)}\n`);
+        valid &&= issues.length === 0;
+      } catch (error) {
+        // An unknown name is one more invalid input; the other files are still checked.
+        if (!(error instanceof FaultlineError) || error.code !== 'FL_UNKNOWN_SCENARIO') throw error;
+        ctx.stderr.write(`faultline: ${error.message}\n`);
+        valid = false;
+      }
+    }
+    return valid ? 0 : 2;
+  },
+};

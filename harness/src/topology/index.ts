@@ -1,0 +1,7 @@
+/** Topologies: the built-in taxi app and user topology files. */
+export { loadTopology, checkTopology } from './load.ts';
+export { resolveTopology, builtinTopologies, topologyRef } from './resolve.ts';
+export { taxiTopology, taxiServiceNames } from './taxi.ts';
+export { parseLink, formatLink } from './link.ts';
+export { proxyName, calleeEnvName } from './model.ts';
+export type * from './model.ts';
