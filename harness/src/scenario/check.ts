@@ -16,6 +16,11 @@ export class IssueList {
   add(path: FieldPath, message: string, at: 'key' | 'value' = 'value', columnOffset = 0): void {
     this.issues.push(this.source.issue(path, message, at, columnOffset));
   }
+  /** Issues of this file in reading order (other files' issues keep their place at the end). */
+  sorted(): InputIssue[] {
+    const own = (issue: InputIssue) => issue.file === this.source.file;
+    return [...this.issues.filter(own).sort((a, b) => a.line - b.line || a.column - b.column), ...this.issues.filter((i) => !own(i))];
+  }
 }
 
 /** Stage 1: the whole document against its schema; every issue, located. */

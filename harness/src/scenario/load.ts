@@ -107,9 +107,8 @@ export async function checkScenario(source: YamlSource): Promise<ScenarioCheck> 
     for (const reference of faultReferences(data)) rules.faultReferenceExists(reference, topology, issues);
     rules.sloLabelsExist(slos, topology, issues);
   }
-  issues.issues.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : 0));
 
-  if (issues.issues.length > 0 || !load) return { issues: issues.issues };
+  if (issues.issues.length > 0 || !load) return { issues: issues.sorted() };
   const doc = scenarioDocument.parse(data);
   const scenario: Scenario = {
     name: fileName,

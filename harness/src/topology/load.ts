@@ -36,13 +36,14 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
   issues.issues.push(...schemaIssues(topologyDocument, source));
 
   const servicesData = field(source.data, 'services');
-  const services = new Map<string, TopologyServiceDocument>();
+  const services = new Map<string, TopologyServiceDocument | undefined>();
   const located: Located<TopologyServiceDocument>[] = [];
   if (servicesData && typeof servicesData === 'object') {
     for (const [name, value] of Object.entries(servicesData)) {
       const doc = salvage(topologyServiceDocument, value);
-      if (!doc) continue;
+      // A broken service still exists for the edges (its own issues are already reported).
       services.set(name, doc);
+      if (!doc) continue;
       located.push({ path: ['services', name], value: doc });
     }
     if (Object.keys(servicesData).length === 0) issues.add(['services'], 'needs at least one service');
@@ -63,14 +64,14 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
     rules.callerIsStartedByFaultline(edge, services, issues);
   }
   rules.edgesAreUnique(edges, issues);
-  if (issues.issues.length > 0) return { issues: issues.issues };
+  if (issues.issues.length > 0) return { issues: issues.sorted() };
 
   const baseDir = dirname(source.file);
   const name = (field(source.data, 'name') as string | undefined) ?? basename(source.file, extname(source.file));
   const topology: Topology = {
     name,
     file: source.file,
-    services: [...services].map(([serviceName, doc]) => toService(serviceName, doc, baseDir)),
+    services: [...services].map(([serviceName, doc]) => toService(serviceName, doc!, baseDir)),
     edges: edges.map((edge) => edge.value),
   };
   return { topology: deepFreeze(topology), issues: [] };

@@ -18,7 +18,7 @@ export function managedFieldsNeedCommand(service: Located<TopologyServiceDocumen
   }
 }
 
-export function edgeServicesExist(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument>, issues: IssueList): void {
+export function edgeServicesExist(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument | undefined>, issues: IssueList): void {
   for (const end of ['caller', 'callee'] as const) {
     const name = edge.value[end];
     if (!services.has(name)) issues.add(edge.path, unknownName(`${end} service`, name, [...services.keys()]));
@@ -30,7 +30,7 @@ export function edgeIsNotALoop(edge: Located<TopologyEdge>, issues: IssueList): 
 }
 
 /** faultline routes a caller through the proxy by starting it with the proxy's address. */
-export function callerIsStartedByFaultline(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument>, issues: IssueList): void {
+export function callerIsStartedByFaultline(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument | undefined>, issues: IssueList): void {
   const caller = services.get(edge.value.caller);
   if (caller && !caller.command && caller.url) {
     issues.add(edge.path, `caller '${edge.value.caller}' is external (url): faultline cannot point it at the proxy; only services started with 'command' can be callers`);
