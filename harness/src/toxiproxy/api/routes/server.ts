@@ -1,0 +1,25 @@
+import { metricsContentType, renderMetrics } from '../../metrics.ts';
+import type { Handler } from '../context.ts';
+import { sendEmpty } from '../respond.ts';
+
+/** The Toxiproxy release whose API we speak; clients may check it. */
+export const toxiproxyVersion = '2.12.0';
+
+export const version: Handler = async ({ res }) => {
+  const body = `{"version": "${toxiproxyVersion}"}\n`;
+  res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+};
+
+/** POST /reset: every proxy enabled, every toxic removed. */
+export const reset: Handler = async ({ res, proxies }) => {
+  await proxies.serialize(() => proxies.reset());
+  sendEmpty(res, 204);
+};
+
+/** GET /metrics (any method, always on): Prometheus text. */
+export const metrics: Handler = async ({ res, metrics: snapshot }) => {
+  const body = renderMetrics(snapshot());
+  res.writeHead(200, { 'Content-Type': metricsContentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+};

@@ -1,0 +1,149 @@
+import type { Socket } from 'node:net';
+import type { Random } from '../random.ts';
+import type { ActiveToxic, Direction as StreamDirection } from '../proxy/active-toxic.ts';
+import type { StreamEnd, Target } from './chunk.ts';
+import { SocketSink } from './sink.ts';
+import { Stage, type StageOwner } from './stage.ts';
+
+/** What a direction reports to its link. */
+export interface DirectionOwner {
+  readonly random: Random;
+  /** The source ended and everything before the end reached the sink. */
+  onDirectionEnded(direction: LinkDirection): void;
+  /** A toxic closed the connection (or must, because it was removed: timeout). */
+  onToxicClose(direction: LinkDirection): void;
+  onFailure(error: unknown): void;
+}
+
+/**
+ * One direction of a connection: source socket → toxic stages → sink socket. With no toxic the
+ * source writes straight to the sink (no per-chunk work beyond what `pipe` does); with toxics each
+ * chunk is stamped and queued into the first stage. Chain changes are applied one at a time and
+ * never drop or reorder bytes.
+ */
+export class LinkDirection implements StageOwner {
+  readonly stages: Stage[] = [];
+  readonly sink: SocketSink;
+  /** The end of stream reached the sink (or the connection is gone): the chain is frozen. */
+  finished = false;
+  private changes: Promise<void> = Promise.resolve();
+  private paused = false;
+
+  constructor(
+    readonly stream: StreamDirection,
+    readonly source: Socket,
+    destination: Socket,
+    private readonly owner: DirectionOwner,
+    toxics: readonly ActiveToxic[],
+  ) {
+    this.sink = new SocketSink(destination, (end) => this.onSinkEnd(end));
+    for (const toxic of toxics) this.appendStage(toxic);
+  }
+
+  get random(): Random {
+    return this.owner.random;
+  }
+
+  /** Starts reading the source (once the upstream connection is up). */
+  start(): void {
+    this.source.on('data', this.onData);
+    this.source.on('end', this.onSourceEnd);
+  }
+
+  /** The connection is gone: every stage stops, nothing more is forwarded. */
+  stop(): void {
+    this.finished = true;
+    for (const stage of this.stages) stage.stop();
+  }
+
+  onStageFailure(error: unknown): void {
+    this.owner.onFailure(error);
+  }
+
+  addToxic(toxic: ActiveToxic): Promise<void> {
+    return this.change(() => {
+      this.appendStage(toxic);
+    });
+  }
+
+  updateToxic(toxic: ActiveToxic): Promise<void> {
+    return this.change(async () => {
+      const stage = this.stages.find((s) => s.toxic === toxic);
+      if (!stage) return;
+      await stage.interrupt();
+      if (!this.finished) stage.start();
+    });
+  }
+
+  removeToxic(toxic: ActiveToxic): Promise<void> {
+    return this.change(async () => {
+      const index = this.stages.findIndex((s) => s.toxic === toxic);
+      if (index < 0) return;
+      const stage = this.stages[index]!;
+      await stage.interrupt();
+      if (this.finished) return;
+      if (toxic.kind.closesOnRemove && stage.applied && !stage.finished) {
+        stage.stop();
+        this.owner.onToxicClose(this);
+        return;
+      }
+      // Splice the stage out: what it still queues goes on, in order, to whatever followed it.
+      this.stages.splice(index, 1);
+      const previous = this.stages[index - 1];
+      if (previous) previous.next = stage.next;
+      const pending = stage.queue.drainAll();
+      for (const entry of pending) stage.next.push(entry);
+    });
+  }
+
+  private appendStage(toxic: ActiveToxic): void {
+    if (this.finished) return;
+    const stage = new Stage(toxic, this.sink, this);
+    const last = this.stages[this.stages.length - 1];
+    if (last) last.next = stage.queue;
+    this.stages.push(stage);
+    stage.start();
+  }
+
+  private change(apply: () => void | Promise<void>): Promise<void> {
+    const next = this.changes.then(() => (this.finished ? undefined : apply()));
+    this.changes = next.catch((error: unknown) => this.owner.onFailure(error));
+    return this.changes;
+  }
+
+  private readonly onData = (data: Buffer): void => {
+    const head = this.stages[0];
+    if (head === undefined) {
+      // The fast path: exactly what pipe() does.
+      if (!this.sink.socket.write(data)) this.pauseUntilRoom(this.sink);
+      return;
+    }
+    if (!head.queue.push({ data, atMs: performance.now() })) this.pauseUntilRoom(head.queue);
+  };
+
+  private readonly onSourceEnd = (): void => {
+    const head = this.stages[0];
+    (head ? head.queue : this.sink).push({ end: 'eof' });
+  };
+
+  private pauseUntilRoom(target: Target): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.source.pause();
+    void target.whenRoom().then(() => {
+      this.paused = false;
+      if (!this.source.destroyed) this.source.resume();
+    });
+  }
+
+  private onSinkEnd(end: StreamEnd): void {
+    if (this.finished) return;
+    if (end.end === 'close') {
+      this.owner.onToxicClose(this);
+      return;
+    }
+    this.finished = true;
+    this.sink.socket.end();
+    this.owner.onDirectionEnded(this);
+  }
+}

@@ -1,0 +1,66 @@
+import type { Chunk } from '../link/chunk.ts';
+import type { Random } from '../random.ts';
+
+/** A toxic's attributes: every one an integer, keyed by its API name (e.g. `latency`). */
+export type Attributes = Readonly<Record<string, number>>;
+
+/** One attribute of a toxic type, with the Go type Toxiproxy declares (used in error messages). */
+export interface AttributeSpec {
+  readonly name: string;
+  readonly goType: 'int64' | 'int';
+}
+
+/**
+ * What a toxic's code sees of one connection direction: Toxiproxy's "stub". A toxic reads
+ * chunks, does its thing and writes them on; when interrupted (the toxic was updated or removed,
+ * or the chain changed) it forwards whatever it holds and returns, so no data is ever dropped.
+ */
+export interface StageIO<S = unknown> {
+  /** The next chunk; `null` at the end of the stream; `undefined` once interrupted. */
+  read(): Promise<Chunk | null | undefined>;
+  /** Hands a chunk on; resolves when the next stage has room (at once when interrupted). */
+  write(chunk: Chunk): Promise<void>;
+  /** Forwards the end of stream just read; the stage is then finished. */
+  end(): void;
+  /** Closes the whole connection once what was written is flushed (timeout, limit_data, …). */
+  closeLink(): void;
+  /** Waits until `deadlineMs` (performance.now() clock); false if interrupted first. */
+  sleepUntil(deadlineMs: number): Promise<boolean>;
+  readonly interrupted: boolean;
+  /** The server's seeded generator. */
+  readonly random: Random;
+  /** Per connection-direction state that survives updates of the toxic (see `newState`). */
+  readonly state: S;
+}
+
+/** One toxic type: its API name, attributes and behaviour. One file per type, one registry line. */
+export interface ToxicKind<S = unknown> {
+  /** The API name, e.g. `latency`. */
+  readonly type: string;
+  /** Toxiproxy's Go struct name, for error messages that match Toxiproxy's. */
+  readonly goStruct: string;
+  /** Attributes in Toxiproxy's order (the order of the JSON object). */
+  readonly attributes: readonly AttributeSpec[];
+  /** Checks beyond "every attribute is a non-negative integer"; returns a message when invalid. */
+  validate?(attributes: Attributes): string | undefined;
+  /** Chunks its input queue holds before the producer waits (Toxiproxy's buffer size). Default 4. */
+  readonly queueChunks?: number;
+  /** Creates per connection-direction state (e.g. bytes already let through). */
+  newState?(): S;
+  /** Removing the toxic closes every connection it was applied to (timeout). */
+  readonly closesOnRemove?: boolean;
+  /** Connections opened while the toxic exists are closed with RST (SO_LINGER 0). */
+  readonly resetsPeer?: boolean;
+  /** Runs the toxic on one connection direction until the stream ends or it is interrupted. */
+  pipe(io: StageIO<S>, attributes: Attributes): Promise<void>;
+}
+
+/** Passes chunks through unchanged: the noop toxic, and any toxic whose toxicity roll failed. */
+export async function passThrough(io: StageIO): Promise<void> {
+  for (;;) {
+    const chunk = await io.read();
+    if (chunk === undefined) return;
+    if (chunk === null) return io.end();
+    await io.write(chunk);
+  }
+}
