@@ -5,6 +5,7 @@ import { listCommand } from './list.ts';
 import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { servicesCommand } from './services.ts';
+import { toxiproxyCommand } from './toxiproxy.ts';
 import { validateCommand } from './validate.ts';
 
 /**
@@ -18,4 +19,5 @@ export const commands: readonly Command[] = [
   compareCommand,
   cleanupCommand,
   servicesCommand,
+  toxiproxyCommand,
 ];
