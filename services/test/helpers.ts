@@ -127,3 +127,15 @@ export async function getJson(url: string, init: RequestInit = {}): Promise<{ st
   const text = await response.text();
   return { status: response.status, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
 }
+
+/** The value of the sample `name{labels}` in Prometheus text exposition (label order ignored). */
+export function sampleValue(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const keys = Object.keys(labels);
+    if (keys.length === Object.keys(found).length && keys.every((k) => found[k] === labels[k])) return Number(match[3]);
+  }
+  return undefined;
+}

@@ -39,7 +39,9 @@ export function loadProfileFile(file: string): Profile {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const path = issue.path.map(String);
-      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      // A missing field has no node: point at the nearest enclosing one instead.
+      let node: { range?: [number, number, number] } | undefined;
+      for (let depth = path.length; depth >= 0 && !node?.range; depth--) node = doc.getIn(path.slice(0, depth), true) as typeof node;
       const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
       return `${file}:${pos.line}:${pos.col} ${path.join('.') || '(document)'}: ${issue.message}`;
     });

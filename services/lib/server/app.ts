@@ -47,7 +47,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       const reply = match.methodMismatch ? errorReply(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`) : errorReply(404, 'not_found', `no route ${url.pathname}`);
       return { route: 'unmatched', reply };
     }
-    const route = match.route.path;
+    // The route label uses the OpenAPI template spelling, e.g. /trips/{id}.
+    const route = match.route.path.replace(/:(\w+)/g, '{$1}');
     const deadline = deadlineFromHeader(req.headers['x-request-deadline-ms']);
     if (deadline?.expired()) return { route, reply: errorReply(504, 'deadline_exceeded', 'the caller’s deadline had passed on arrival') };
     const injected = await options.faultHook.apply();

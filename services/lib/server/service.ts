@@ -65,7 +65,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
   const clients: Record<string, DependencyClient> = {};
   for (const dependency of definition.dependencies) {
     const baseUrl = config.dependencyUrls[dependency];
-    if (!baseUrl) throw new ServiceConfigError(`${service}: no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
+    if (!baseUrl) throw new ServiceConfigError(`no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
     clients[dependency] = new DependencyClient({
       dependency,
       baseUrl,
