@@ -4,10 +4,11 @@ import { parsePrometheusText } from './parse.ts';
 
 /**
  * Series analysis never reads: histogram buckets (quantiles come from the client side) and the
- * default process/runtime metrics. Dropping them at scrape time keeps a minute-long recording
- * small enough to keep whole.
+ * default process/runtime metrics — except the process start time, by which analysis tells a
+ * restarted service. Dropping them at scrape time keeps a minute-long recording small.
  */
 function keep(sample: MetricSample): boolean {
+  if (sample.name === 'process_start_time_seconds') return true;
   return !sample.name.endsWith('_bucket') && !sample.name.startsWith('process_') && !sample.name.startsWith('nodejs_');
 }
 
