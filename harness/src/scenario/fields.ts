@@ -24,7 +24,7 @@ export const rateText = z
 
 /** `0.5` or `50%`. */
 export const ratioValue = z
-  .union([z.number().min(0).max(1), z.string().regex(new RegExp(PERCENT_PATTERN))], {
+  .union([z.number().min(0).max(1), z.string().regex(new RegExp(PERCENT_PATTERN), { error: (iss) => ratioProblem(iss.input) })], {
     error: (iss) => required(iss.input) ?? ratioProblem(iss.input),
   })
   .meta({ description: "Ratio 0..1 or a percentage (e.g. 0.5 or '50%')." });

@@ -82,13 +82,6 @@ function toxicAttributeValues(doc: Extract<FaultDocument, { attributes?: unknown
   );
 }
 
-/** A percentage can say 150%; a ratio is at most 1. */
-function ratio(path: FieldPath, value: number | string, issues: IssueList): number {
-  const parsed = parseRatio(value)!;
-  if (parsed > 1) issues.add(path, `must be at most 100% (1), got ${typeof value === 'string' ? `'${value}'` : value}`);
-  return parsed;
-}
-
 export function normaliseFault(doc: FaultDocument, index: number, issues: IssueList): FaultSpec {
   const path = ['faults', index];
   const atMs = ms(doc.at);
@@ -106,7 +99,7 @@ export function normaliseFault(doc: FaultDocument, index: number, issues: IssueL
       ...edge,
       toxic: doc.type,
       stream: doc.stream ?? 'downstream',
-      toxicity: doc.toxicity === undefined ? 1 : ratio([...path, 'toxicity'], doc.toxicity, issues),
+      toxicity: doc.toxicity === undefined ? 1 : parseRatio(doc.toxicity)!,
       attributes: toxicAttributeValues(doc),
     };
   }
@@ -118,7 +111,7 @@ export function normaliseFault(doc: FaultDocument, index: number, issues: IssueL
       ...timing,
       service: doc.service,
       status: doc.status ?? 0,
-      rate: doc.rate === undefined ? 1 : ratio([...path, 'rate'], doc.rate, issues),
+      rate: doc.rate === undefined ? 1 : parseRatio(doc.rate)!,
       delayMs: doc.delay === undefined ? 0 : ms(doc.delay),
     };
   }

@@ -11,8 +11,8 @@ const rateUnitsPerSecond = { s: 1, m: 1 / 60, h: 1 / 3600 } as const;
 export const DURATION_PATTERN = '^(?:\\d+(?:\\.\\d+)?(?:us|µs|ms|s|m|h))+$';
 /** `<number>/<unit>`, e.g. `100/s`, `6000/m`. */
 export const RATE_PATTERN = '^\\d+(?:\\.\\d+)?/(?:s|m|h)$';
-/** `<number>%`, e.g. `50%`, `0.5%`. */
-export const PERCENT_PATTERN = '^\\d+(?:\\.\\d+)?%$';
+/** `<number>%` from 0% to 100%, e.g. `50%`, `0.5%`. */
+export const PERCENT_PATTERN = '^(?:100(?:\\.0+)?|\\d{1,2}(?:\\.\\d+)?)%$';
 
 const durationPart = /(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)/g;
 
