@@ -1,4 +1,5 @@
 import { LatencyHistogram } from './latency.ts';
+import type { SampleLog } from './samples.ts';
 import type { ArrivalSchedule } from './schedule.ts';
 
 /** Progress of one elapsed second of the schedule (see LoadRunOptions.onSecond). */
@@ -35,23 +36,28 @@ export class LiveSeconds {
   dropped = 0;
   readonly #latency = new LatencyHistogram();
   readonly #schedule: ArrivalSchedule;
+  readonly #log: SampleLog | undefined;
   readonly #emit: (second: LiveSecond) => void;
   #index = 0;
+  /** First sample of the current second in the log (samples are logged in end order). */
+  #fromSample = 0;
 
-  constructor(schedule: ArrivalSchedule, emit: (second: LiveSecond) => void) {
+  /** Percentiles come from `log` (the samples completed during the second); without one they are 0. */
+  constructor(schedule: ArrivalSchedule, log: SampleLog | undefined, emit: (second: LiveSecond) => void) {
     this.#schedule = schedule;
+    this.#log = log;
     this.#emit = emit;
     this.rollAtMs = this.#endOf(0);
-  }
-
-  recordLatency(fromScheduledMs: number): void {
-    this.#latency.recordMs(fromScheduledMs);
   }
 
   /** Reports every second that has ended by `nowMs`. */
   roll(nowMs: number, inFlight: number): void {
     while (nowMs >= this.rollAtMs) {
       const startMs = this.#index * 1000;
+      if (this.#log !== undefined) {
+        this.#log.recordFromScheduled(this.#latency, this.#fromSample, this.#log.length);
+        this.#fromSample = this.#log.length;
+      }
       const second: LiveSecond = {
         t: startMs,
         scheduled: this.#schedule.countBefore(this.rollAtMs) - this.#schedule.countBefore(startMs),

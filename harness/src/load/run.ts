@@ -1,6 +1,6 @@
 import type { Pool } from 'undici';
 import type { LoadSpec } from '../scenario/model.ts';
-import type { RequestErrorKind, RequestSample } from '../run/recording.ts';
+import type { RequestSample } from '../run/recording.ts';
 import { compileBody } from './body.ts';
 import type { BodyRenderer } from './body.ts';
 import { ClientTimeoutError, classifyError, successTable } from './classify.ts';
@@ -10,6 +10,7 @@ import type { LatencySummaryMs } from './latency.ts';
 import { LiveSeconds } from './live.ts';
 import type { LiveSecond } from './live.ts';
 import { InFlightRequest } from './request.ts';
+import { ERROR_CODE, SampleLog } from './samples.ts';
 import type { RequestSink } from './request.ts';
 import { ArrivalSchedule } from './schedule.ts';
 import { createPool, requestHeaders } from './target.ts';
@@ -70,10 +71,8 @@ class LoadRun implements RequestSink {
   readonly #success: Uint8Array;
   readonly #deadlines: DeadlineQueue<InFlightRequest>;
   readonly #live: LiveSeconds | undefined;
-  readonly #samples: RequestSample[] = [];
+  readonly #log: SampleLog | undefined;
   readonly #dropped: number[] = [];
-  readonly #fromScheduled = new LatencyHistogram();
-  readonly #fromSent = new LatencyHistogram();
   #inFlight = 0;
   #aborted = false;
   #callbackError: unknown;
@@ -93,8 +92,9 @@ class LoadRun implements RequestSink {
     this.#renderBody = compileBody(options.spec.body, options.seed);
     this.#success = successTable(options.spec.successStatuses);
     this.#deadlines = new DeadlineQueue(() => this.#elapsedMs(), (request) => this.#timeOut(request));
+    this.#log = this.#record ? new SampleLog(this.#schedule.count) : undefined;
     const onSecond = options.onSecond;
-    this.#live = onSecond && new LiveSeconds(this.#schedule, (second) => this.#guard(() => onSecond(second)));
+    this.#live = onSecond && new LiveSeconds(this.#schedule, this.#log, (second) => this.#guard(() => onSecond(second)));
   }
 
   async run(): Promise<LoadOutcome> {
@@ -111,11 +111,17 @@ class LoadRun implements RequestSink {
       await this.#pool.destroy();
     }
     if (this.#callbackError !== undefined) throw this.#callbackError;
+    // Histograms and sample objects are built after the run, off the response path.
+    const fromScheduled = new LatencyHistogram();
+    const fromSent = new LatencyHistogram();
+    this.#log?.recordFromScheduled(fromScheduled);
+    this.#log?.recordFromSent(fromSent);
+    const samples: RequestSample[] = this.#log?.toSamples() ?? [];
     return {
-      samples: this.#samples,
+      samples,
       dropped: this.#dropped,
       aborted: this.#aborted,
-      histogram: { fromScheduled: this.#fromScheduled.summary(), fromSent: this.#fromSent.summary() },
+      histogram: { fromScheduled: fromScheduled.summary(), fromSent: fromSent.summary() },
     };
   }
 
@@ -124,26 +130,17 @@ class LoadRun implements RequestSink {
     request.settled = true;
     this.#inFlight--;
     const endMs = this.#elapsedMs();
-    let kind: RequestErrorKind | undefined;
-    if (error !== undefined) kind = classifyError(error);
-    else if (this.#success[request.status] !== 1) kind = 'status';
+    let errorCode = 0;
+    if (error !== undefined) errorCode = ERROR_CODE[classifyError(error)];
+    else if (this.#success[request.status] !== 1) errorCode = ERROR_CODE.status;
     const live = this.#live;
     if (live !== undefined) {
+      // Before logging this sample: it belongs to the second now starting, not the one ending.
       if (endMs >= live.rollAtMs) live.roll(endMs, this.#inFlight);
-      if (kind === undefined) live.ok++;
+      if (errorCode === 0) live.ok++;
       else live.errors++;
-      if (this.#record) live.recordLatency(endMs - request.scheduledMs);
     }
-    if (this.#record) {
-      const { scheduledMs, sentMs, status } = request;
-      this.#samples.push(
-        kind === undefined
-          ? { scheduledMs, sentMs, endMs, status, ok: true }
-          : { scheduledMs, sentMs, endMs, status, ok: false, error: kind },
-      );
-      this.#fromScheduled.recordMs(endMs - scheduledMs);
-      this.#fromSent.recordMs(endMs - sentMs);
-    }
+    this.#log?.push(request.scheduledMs, request.sentMs, endMs, request.status, errorCode);
     if (this.#inFlight === 0) this.#wakeDrain?.();
   }
 
