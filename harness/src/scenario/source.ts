@@ -75,7 +75,8 @@ export function sourceFromText(file: string, text: string): YamlSource {
   };
   for (const error of doc.errors) {
     const at = error.linePos?.[0] ?? position(error.pos[0]);
-    source.issues.push({ file, line: at.line, column: at.col, field: '', message: `YAML syntax error: ${error.message.split('\n')[0]}` });
+    const message = error.code === 'MULTIPLE_DOCS' ? 'the file holds several YAML documents (---); keep one' : error.message.split('\n')[0];
+    source.issues.push({ file, line: at.line, column: at.col, field: '', message: `YAML syntax error: ${message}` });
   }
   if (source.issues.length > 0) return source;
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { topologyDocument } from '../topology/schema.ts';
 import { scenariosDir } from './catalog.ts';
@@ -17,7 +18,7 @@ export function jsonSchemas(): Record<string, string> {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const [name, text] of Object.entries(jsonSchemas())) {
     await writeFile(join(scenariosDir, name), text);
     process.stdout.write(`wrote scenarios/${name}\n`);
