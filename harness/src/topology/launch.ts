@@ -46,8 +46,9 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   let pickedUrl: string | undefined;
   if (service.faultlineAware) {
     env['FAULTLINE_PARENT_WATCH'] = 'stdin';
-    env['PORT'] ??= '0';
-    env['HOST'] ??= '127.0.0.1';
+    // Never inherit PORT/HOST from our own environment: every service needs its own port.
+    env['PORT'] = options.env['PORT'] ?? service.env['PORT'] ?? '0';
+    env['HOST'] = options.env['HOST'] ?? service.env['HOST'] ?? '127.0.0.1';
   } else if (!options.env['PORT'] && !service.env['PORT']) {
     env['PORT'] = String(await freePort());
   }
@@ -72,6 +73,7 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
       if (url) resolve(url);
     });
   });
+  const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
   createInterface({ input: child.stderr! }).on('line', (line) => {
     options.onOutput?.(line, 'stderr');
     stderrTail.push(line);
@@ -81,7 +83,7 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   const running = makeRunning(service.name, child, exited);
   const fail = async (code: 'FL_SERVICE_START' | 'FL_PORT_IN_USE', why: string): Promise<never> => {
     await running.kill();
-    await sleep(20); // let the last stderr lines arrive
+    await Promise.race([stderrClosed, sleep(500)]); // let the last stderr lines arrive
     const tail = stderrTail.length ? `\n--- last lines of its stderr ---\n${stderrTail.join('\n')}` : '';
     const portInUse = stderrTail.some((l) => l.includes('EADDRINUSE'));
     throw new FaultlineError(portInUse ? 'FL_PORT_IN_USE' : code, `service ${service.name} ${portInUse ? 'could not listen: port in use' : why}${tail}`);
