@@ -78,7 +78,7 @@ describe('the admin API, as raw HTTP', () => {
     const { url } = await toxiproxy();
     const blocker = createServer().listen(0, '127.0.0.1');
     await once(blocker, 'listening');
-    onCleanup(() => new Promise((r) => blocker.close(r)));
+    onCleanup(() => new Promise<void>((r) => blocker.close(() => r())));
     const port = (blocker.address() as AddressInfo).port;
     const answer = await api(url, 'POST', '/proxies', { name: 'p', listen: `127.0.0.1:${port}`, upstream: '127.0.0.1:1' });
     expect(answer.status).toBe(500);

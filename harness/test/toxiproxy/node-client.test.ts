@@ -55,7 +55,7 @@ describe('driven by toxiproxy-node-client', () => {
     expect((await receiveBytes(socket, 4)).elapsedMs).toBeGreaterThanOrEqual(150);
     const faster = await toxic.update({ ...body, attributes: { latency: 0, jitter: 0 } });
     expect(faster.attributes).toEqual({ latency: 0, jitter: 0 });
-    expect((await proxy.getToxic('slow')).attributes.latency).toBe(0);
+    expect(((await proxy.getToxic('slow')).attributes as Latency).latency).toBe(0);
     await faster.remove();
     await expect(proxy.getToxic('slow')).rejects.toThrow('404');
   });

@@ -28,6 +28,7 @@ export class LinkDirection implements StageOwner {
   finished = false;
   private changes: Promise<void> = Promise.resolve();
   private paused = false;
+  private held = false;
 
   constructor(
     readonly stream: StreamDirection,
@@ -38,16 +39,14 @@ export class LinkDirection implements StageOwner {
   ) {
     this.sink = new SocketSink(destination, (end) => this.onSinkEnd(end));
     for (const toxic of toxics) this.appendStage(toxic);
+    // Listen from the start: an early FIN must not be missed (the link holds the client paused
+    // until the upstream connects; a socket ended before then buffers the end until connected).
+    this.source.on('data', this.onData);
+    this.source.on('end', this.onSourceEnd);
   }
 
   get random(): Random {
     return this.owner.random;
-  }
-
-  /** Starts reading the source (once the upstream connection is up). */
-  start(): void {
-    this.source.on('data', this.onData);
-    this.source.on('end', this.onSourceEnd);
   }
 
   /** The connection is gone: every stage stops, nothing more is forwarded. */
@@ -132,8 +131,19 @@ export class LinkDirection implements StageOwner {
     this.source.pause();
     void target.whenRoom().then(() => {
       this.paused = false;
-      if (!this.source.destroyed) this.source.resume();
+      if (!this.source.destroyed && !this.held) this.source.resume();
     });
+  }
+
+  /** Holds the source paused (until the upstream connects) without losing its events. */
+  hold(): void {
+    this.held = true;
+    this.source.pause();
+  }
+
+  release(): void {
+    this.held = false;
+    if (!this.paused && !this.source.destroyed) this.source.resume();
   }
 
   private onSinkEnd(end: StreamEnd): void {

@@ -44,10 +44,9 @@ export class Link implements DirectionOwner {
       socket.on('error', () => this.destroy());
       socket.on('close', () => this.onSocketClose());
     }
-    server.once('connect', () => {
-      this.upstream.start();
-      this.downstream.start();
-    });
+    // Client bytes wait in the kernel until there is somewhere to send them.
+    this.upstream.hold();
+    server.once('connect', () => this.upstream.release());
   }
 
   get random(): Random {
