@@ -132,11 +132,13 @@ function expressionColumnShift(node: unknown): number | undefined {
 
 export function normaliseSlo(doc: SloDocument, path: FieldPath, issues: IssueList): SloSpec | undefined {
   const expressionPath = typeof doc === 'string' ? path : [...path, 'expect'];
-  const expression = (typeof doc === 'string' ? doc : doc.expect).trim();
+  const written = typeof doc === 'string' ? doc : doc.expect;
+  const expression = written.trim();
   const parsed = parseSloExpression(expression);
   if (!parsed.ok) {
     const shift = expressionColumnShift(issues.source.node(expressionPath));
-    const columnOffset = shift === undefined ? 0 : shift + parsed.column - 1;
+    const leadingSpaces = written.length - written.trimStart().length;
+    const columnOffset = shift === undefined ? 0 : shift + leadingSpaces + parsed.column - 1;
     issues.add(expressionPath, `SLO ${parsed.message}`, 'value', columnOffset);
     return undefined;
   }

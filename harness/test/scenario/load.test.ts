@@ -65,3 +65,15 @@ describe('loading a scenario file', () => {
     expect(issues).toEqual([{ file: '/tmp/x.yaml', line: 3, column: 3, field: 'load.path', message: 'required field is missing' }]);
   });
 });
+
+describe('locating SLO errors', () => {
+  it.each([
+    ['plain', '  - p(99) < 800\n', 5 + 8],
+    ['double-quoted with a leading space', '  - " p(99) < 800"\n', 5 + 1 + 1 + 8],
+    ['in the object form', '  - {expect: p(99) < 800, window: whole}\n', 14 + 8],
+  ])('points at the offending column when the expression is %s', async (_, slo, column) => {
+    const text = `description: x\nload: {target: gateway, path: /, rate: 1/s, duration: 1s}\nslos:\n${slo}`;
+    const { issues } = await checkScenario(sourceFromText('/tmp/x.yaml', text));
+    expect(issues.map((i) => `${i.line}:${i.column}`)).toEqual([`4:${column}`]);
+  });
+});
