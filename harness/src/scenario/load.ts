@@ -12,9 +12,10 @@ import type { Located } from './check.ts';
 import { nameText } from './fields.ts';
 import { deepFreeze } from './freeze.ts';
 import type { Scenario, SloSpec } from './model.ts';
-import { normaliseFault, normaliseLoad, normaliseSlo, normaliseWindow } from './normalise.ts';
+import { faultDocument, normaliseFault } from './faults/index.ts';
+import { normaliseLoad, normaliseSlo, normaliseWindow } from './normalise.ts';
 import * as rules from './rules.ts';
-import { faultDocument, loadDocument, scenarioDocument, sloDocument, windowDocument } from './schema.ts';
+import { loadDocument, scenarioDocument, sloDocument, windowDocument } from './schema.ts';
 import { readYamlSource } from './source.ts';
 import type { YamlSource } from './source.ts';
 

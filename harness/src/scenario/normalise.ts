@@ -1,16 +1,14 @@
 import { isScalar } from 'yaml';
 import { parseSloExpression } from '../slo/grammar.ts';
-import { parseLink } from '../topology/link.ts';
-import { proxyName } from '../topology/model.ts';
 import type { IssueList } from './check.ts';
-import type { FaultSpec, LoadSpec, LoadStage, SloSpec, WindowSpec } from './model.ts';
-import type { FaultDocument, LoadDocument, SloDocument, WindowDocument } from './schema.ts';
+import type { LoadSpec, LoadStage, SloSpec, WindowSpec } from './model.ts';
+import type { LoadDocument, SloDocument, WindowDocument } from './schema.ts';
 import type { FieldPath } from './source.ts';
-import { toxicAttributes } from './toxics.ts';
-import { parseDuration, parseRate, parseRatio } from './units.ts';
+import { parseDuration, parseRate } from './units.ts';
 
 /**
- * Stage 2: units to base units (ms, requests/s, 0..1) and defaults filled in. Input parts
+ * Stage 2: units to base units (ms, requests/s, 0..1) and defaults filled in (faults: see
+ * faults/index.ts). Input parts
  * already passed the schema, so the unit texts match their patterns; what is left to report
  * here is what a pattern cannot say (a zero duration, rate and stages both given).
  */
@@ -68,54 +66,6 @@ export function normaliseLoad(doc: LoadDocument, issues: IssueList): LoadSpec {
     timeoutMs,
     ...(doc.successStatuses ? { successStatuses: doc.successStatuses } : {}),
   };
-}
-
-function toxicAttributeValues(doc: Extract<FaultDocument, { attributes?: unknown }>): Record<string, number> {
-  const given = (doc.attributes ?? {}) as Record<string, string | number | undefined>;
-  return Object.fromEntries(
-    Object.entries(toxicAttributes[doc.type]).map(([name, attribute]) => {
-      const value = given[name] ?? 0;
-      if (typeof value === 'number') return [name, value];
-      // Toxiproxy takes whole ms (µs for slicer delay).
-      return [name, Math.round(attribute.unit === 'us' ? ms(value) * 1000 : ms(value))];
-    }),
-  );
-}
-
-export function normaliseFault(doc: FaultDocument, index: number, issues: IssueList): FaultSpec {
-  const path = ['faults', index];
-  const atMs = ms(doc.at);
-  const forMs = 'for' in doc && doc.for !== undefined ? ms(doc.for) : undefined;
-  if (forMs !== undefined) positive([...path, 'for'], forMs, issues);
-  const timing = { atMs, ...(forMs === undefined ? {} : { forMs }) };
-  if ('link' in doc) {
-    const edge = parseLink(doc.link)!;
-    const id = doc.id ?? `${doc.type}-${proxyName(edge)}-${index + 1}`;
-    if (doc.type === 'down') return { kind: 'down', id, ...timing, ...edge };
-    return {
-      kind: 'toxic',
-      id,
-      ...timing,
-      ...edge,
-      toxic: doc.type,
-      stream: doc.stream ?? 'downstream',
-      toxicity: doc.toxicity === undefined ? 1 : parseRatio(doc.toxicity)!,
-      attributes: toxicAttributeValues(doc),
-    };
-  }
-  const id = doc.id ?? `${doc.type}-${doc.service}-${index + 1}`;
-  if (doc.type === 'http') {
-    return {
-      kind: 'http',
-      id,
-      ...timing,
-      service: doc.service,
-      status: doc.status ?? 0,
-      rate: doc.rate === undefined ? 1 : parseRatio(doc.rate)!,
-      delayMs: doc.delay === undefined ? 0 : ms(doc.delay),
-    };
-  }
-  return { kind: doc.type, id, ...timing, service: doc.service };
 }
 
 export function normaliseWindow(doc: WindowDocument): WindowSpec {

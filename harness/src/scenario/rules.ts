@@ -2,6 +2,7 @@ import { formatLink } from '../topology/link.ts';
 import type { Topology, TopologyEdge } from '../topology/model.ts';
 import type { IssueList, Located } from './check.ts';
 import type { BuiltinWindow, FaultSpec, LoadSpec, SloSpec, WindowSpec } from './model.ts';
+import { faultSlot } from './faults/index.ts';
 import { formatPath } from './source.ts';
 import { didYouMean, unknownName } from './suggest.ts';
 import { formatDuration } from './units.ts';
@@ -83,20 +84,6 @@ export function httpFaultDoesSomething({ path, value: fault }: Located<FaultSpec
 export function toxicAttributesAreUsable({ path, value: fault }: Located<FaultSpec>, issues: IssueList): void {
   if (fault.kind === 'toxic' && fault.toxic === 'slicer' && !(fault.attributes.average_size! > 0)) {
     issues.add([...path, 'attributes', 'average_size'], 'slicer average_size must be greater than 0');
-  }
-}
-
-/** What a fault occupies in Toxiproxy or a service: two active at once would collide. */
-function faultSlot(fault: FaultSpec): string {
-  switch (fault.kind) {
-    case 'toxic':
-      return `a ${fault.toxic} toxic (${fault.stream}) on ${formatLink(fault)}`;
-    case 'down':
-      return `'down' on ${formatLink(fault)}`;
-    case 'http':
-      return `an http fault on ${fault.service}`;
-    default:
-      return `a process fault on ${fault.service}`;
   }
 }
 

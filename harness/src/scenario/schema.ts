@@ -1,64 +1,15 @@
 import { z } from 'zod';
-import type { ToxicType } from './model.ts';
-import { durationText, linkText, nameText, rateText, ratioValue } from './fields.ts';
-import { isTimeAttribute, toxicAttributes, toxicTypes } from './toxics.ts';
+import { durationText, nameText, rateText } from './fields.ts';
+import { faultDocument } from './faults/index.ts';
 
 /**
  * The scenario file as written (YAML, units as text): the single source of truth. Types are
  * inferred from it and scenarios/scenario.schema.json is generated from it (`npm run schema`).
- * Only shape lives here; units, defaults and cross-field rules are the later stages
- * (normalise.ts, rules.ts).
+ * Only shape lives here (fault kinds in faults/, one per file); units, defaults and
+ * cross-field rules are the later stages (normalise.ts, rules.ts).
  */
 
 const httpStatus = z.int().min(100).max(599);
-
-const faultTiming = {
-  id: nameText.optional().meta({ description: 'Unique id; default `<type>-<link or service>-<n>`.' }),
-  at: durationText.meta({ description: 'When the fault starts, from the start of the load.' }),
-  for: durationText.optional().meta({ description: 'How long it lasts; default until the end of the load.' }),
-};
-
-function toxicAttributesSchema(type: ToxicType) {
-  const shape = Object.fromEntries(
-    Object.entries(toxicAttributes[type]).map(([name, attribute]) => {
-      const count = z.int().min(0);
-      const value = isTimeAttribute(attribute) ? z.union([durationText, count]) : count;
-      return [name, value.optional().meta({ description: `${attribute.description} (${attribute.unit}; default 0)` })];
-    }),
-  );
-  return z.strictObject(shape);
-}
-
-function toxicFaultSchema(type: ToxicType) {
-  return z.strictObject({
-    type: z.literal(type),
-    link: linkText,
-    stream: z.enum(['upstream', 'downstream']).optional().meta({ description: 'Default downstream.' }),
-    toxicity: ratioValue.optional().meta({ description: 'Share of connections affected; default 1.' }),
-    attributes: toxicAttributesSchema(type).optional(),
-    ...faultTiming,
-  });
-}
-
-const downFault = z.strictObject({ type: z.literal('down'), link: linkText, ...faultTiming });
-const crashFault = z.strictObject({ type: z.literal('crash'), service: nameText, ...faultTiming });
-const restartFault = z.strictObject({ type: z.literal('restart'), service: nameText, id: faultTiming.id, at: faultTiming.at });
-const httpFault = z.strictObject({
-  type: z.literal('http'),
-  service: nameText,
-  status: httpStatus.optional().meta({ description: 'Status to answer with; omit for a delay-only fault.' }),
-  rate: ratioValue.optional().meta({ description: 'Share of requests affected; default 100%.' }),
-  delay: durationText.optional().meta({ description: 'Added processing delay; default 0ms.' }),
-  ...faultTiming,
-});
-
-export const faultDocument = z.discriminatedUnion('type', [
-  downFault,
-  ...toxicTypes.map(toxicFaultSchema),
-  crashFault,
-  restartFault,
-  httpFault,
-]);
 
 const stageDocument = z.strictObject({
   duration: durationText,
@@ -111,6 +62,5 @@ export const scenarioDocument = z
 
 export type ScenarioDocument = z.infer<typeof scenarioDocument>;
 export type LoadDocument = z.infer<typeof loadDocument>;
-export type FaultDocument = z.infer<typeof faultDocument>;
 export type WindowDocument = z.infer<typeof windowDocument>;
 export type SloDocument = z.infer<typeof sloDocument>;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { parseLink } from '../../topology/link.ts';
+import { proxyName } from '../../topology/model.ts';
+import type { IssueList } from '../check.ts';
+import type { FaultSpec } from '../model.ts';
+import { parseDuration } from '../units.ts';
+import { crashFaultKind } from './crash.ts';
+import { downFaultKind } from './down.ts';
+import { httpFaultKind } from './http.ts';
+import type { FaultKind, FaultTiming } from './kind.ts';
+import { restartFaultKind } from './restart.ts';
+import { toxicFaultKind } from './toxic.ts';
+
+/** The fault kinds of scenario files, in the order the JSON Schema lists them. */
+const faultKinds: readonly FaultKind[] = [downFaultKind, toxicFaultKind, crashFaultKind, restartFaultKind, httpFaultKind];
+
+const kindByType = new Map(faultKinds.flatMap((kind) => kind.documents.map((doc) => [(doc.shape.type as z.ZodLiteral<string>).value, kind] as const)));
+const kindByModel = new Map(faultKinds.map((kind) => [kind.kind, kind]));
+
+/** A fault as written: one of every kind's documents, told apart by `type`. */
+export const faultDocument = z.discriminatedUnion('type', faultKinds.flatMap((kind) => kind.documents) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+
+/** Shape every fault document shares, for the generic steps below. */
+type FaultDocument = { type: string; id?: string; at: string; for?: string; link?: string; service?: string };
+
+/** The model form of a fault that passed `faultDocument`; ids default to `<type>-<target>-<n>`. */
+export function normaliseFault(value: unknown, index: number, issues: IssueList): FaultSpec {
+  const doc = value as FaultDocument;
+  const forMs = doc.for === undefined ? undefined : parseDuration(doc.for)!;
+  if (forMs !== undefined && forMs <= 0) issues.add(['faults', index, 'for'], 'must be longer than 0');
+  const target = doc.link === undefined ? doc.service : proxyName(parseLink(doc.link)!);
+  const timing: FaultTiming = { id: doc.id ?? `${doc.type}-${target}-${index + 1}`, atMs: parseDuration(doc.at)!, ...(forMs === undefined ? {} : { forMs }) };
+  return kindByType.get(doc.type)!.normalise(doc as never, timing);
+}
+
+/** What a fault occupies while active (see FaultKind.slot). */
+export function faultSlot(fault: FaultSpec): string {
+  return kindByModel.get(fault.kind)!.slot(fault as never);
+}
