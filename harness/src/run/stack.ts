@@ -126,7 +126,7 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
       return started;
     };
 
-    for (const service of startOrder(topology)) {
+    const startOne = async (service: TopologyService): Promise<void> => {
       if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted while starting the system');
       const env: Record<string, string> = { HOST: '127.0.0.1', FAULTLINE_PROFILE: options.profile, FAULTLINE_SEED: String(options.seed) };
       for (const edge of topology.edges.filter((e) => e.caller === service.name)) {
@@ -148,7 +148,23 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
       } else {
         await launch(service, '0');
       }
-    }
+    };
+    // Each service starts as soon as all its callees are up: independent ones start together.
+    const started = new Map<string, Promise<void>>();
+    const startAfterCallees = (service: TopologyService): Promise<void> => {
+      let promise = started.get(service.name);
+      if (!promise) {
+        const callees = topology.edges.filter((e) => e.caller === service.name).map((e) => topology.services.find((s) => s.name === e.callee)!);
+        promise = Promise.all(callees.map(startAfterCallees)).then(() => startOne(service));
+        started.set(service.name, promise);
+      }
+      return promise;
+    };
+    // startOrder refuses cycles before anything starts.
+    const order = startOrder(topology);
+    const outcomes = await Promise.allSettled(order.map(startAfterCallees));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
 
     const managed = (name: string): ManagedService => {
       const service = topology.services.find((s) => s.name === name);
