@@ -13,7 +13,7 @@ import { InFlightRequest } from './request.ts';
 import { ERROR_CODE, SampleLog } from './samples.ts';
 import type { RequestSink } from './request.ts';
 import { ArrivalSchedule } from './schedule.ts';
-import { createPool, requestHeaders } from './target.ts';
+import { createPool, requestHeaders, resolveTarget } from './target.ts';
 
 export interface LoadRunOptions {
   /** Origin the load goes to, e.g. `http://127.0.0.1:41234` (loopback). */
@@ -50,7 +50,7 @@ export interface InternalLoadOptions extends LoadRunOptions {
 }
 
 /** Runs the open-model load of `options.spec` against `options.baseUrl`; see docs/load.md. */
-export function executeLoad(options: InternalLoadOptions): Promise<LoadOutcome> {
+export async function executeLoad(options: InternalLoadOptions): Promise<LoadOutcome> {
   return new LoadRun(options).run();
 }
 
@@ -66,6 +66,7 @@ class LoadRun implements RequestSink {
   readonly #signal: AbortSignal | undefined;
   readonly #record: boolean;
   readonly #pool: Pool;
+  readonly #path: string;
   readonly #headers: Record<string, string>;
   readonly #renderBody: BodyRenderer;
   readonly #success: Uint8Array;
@@ -87,7 +88,9 @@ class LoadRun implements RequestSink {
     this.#originMs = options.originMs ?? this.#now();
     this.#signal = options.signal;
     this.#record = options.record ?? true;
-    this.#pool = createPool(options.baseUrl, options.spec);
+    const target = resolveTarget(options.baseUrl, options.spec.path);
+    this.#path = target.path;
+    this.#pool = createPool(target.origin, options.spec);
     this.#headers = requestHeaders(options.spec);
     this.#renderBody = compileBody(options.spec.body, options.seed);
     this.#success = successTable(options.spec.successStatuses);
@@ -177,7 +180,7 @@ class LoadRun implements RequestSink {
     this.#deadlines.add(request);
     try {
       this.#pool.dispatch(
-        { path: this.#spec.path, method: this.#spec.method, headers: this.#headers, body: this.#renderBody(seq) ?? null },
+        { path: this.#path, method: this.#spec.method, headers: this.#headers, body: this.#renderBody(seq) ?? null },
         request,
       );
     } catch (error) {

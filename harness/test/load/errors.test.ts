@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FaultlineError } from '../../src/errors.ts';
 import { runLoad } from '../../src/load/index.ts';
 import { closedPort, loadSpec, startServer } from './server.ts';
 import type { TestServer } from './server.ts';
@@ -70,5 +71,21 @@ describe('request outcomes', () => {
     expect(received.every((r) => r.method === 'POST' && r.type === 'application/json' && r.token === 'abc')).toBe(true);
     const ids = received.map((r) => (JSON.parse(r.body) as { id: string }).id).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     expect(ids).toEqual(Array.from({ length: 10 }, (_, n) => `trip-${n}`));
+  });
+
+  it('keeps the path of a base URL as a prefix of the request path', async () => {
+    const paths: string[] = [];
+    server = await startServer((request, response) => {
+      paths.push(request.url!);
+      response.end();
+    });
+    const outcome = await runLoad({ baseUrl: `${server.url}/api/`, seed: 1, spec: loadSpec(10, 200, { path: '/trips?limit=1' }) });
+    expect(outcome.samples.every((s) => s.ok)).toBe(true);
+    expect(new Set(paths)).toEqual(new Set(['/api/trips?limit=1']));
+  });
+
+  it('rejects a base URL that is not an http URL with a usage error', async () => {
+    await expect(runLoad({ baseUrl: 'not a url', seed: 1, spec: loadSpec(10, 200) })).rejects.toThrow(FaultlineError);
+    await expect(runLoad({ baseUrl: 'ftp://127.0.0.1:21', seed: 1, spec: loadSpec(10, 200) })).rejects.toMatchObject({ code: 'FL_USAGE' });
   });
 });
