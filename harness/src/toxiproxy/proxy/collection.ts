@@ -76,6 +76,8 @@ export class ProxyCollection {
    * leaves the new values saved and the proxy disabled.
    */
   async update(proxy: Proxy, input: Omit<ProxySpec, 'name'>): Promise<void> {
+    // Deleted by a call that ran first: do not bring a detached proxy back to life.
+    if (this.proxies.get(proxy.name) !== proxy) throw proxyNotFound();
     const listen = await resolvedListen(input.listen).catch(asApiError);
     if (listen !== proxy.listen || input.upstream !== proxy.upstream) {
       await proxy.stop();
