@@ -1,7 +1,7 @@
 // One measured run of the load generator at a constant rate, and what the benchmark reads from it.
 import type { LoadSpec } from '../src/scenario/model.ts';
 import { executeLoad } from '../src/load/run.ts';
-import type { LoadOutcome } from '../src/load/run.ts';
+import type { LoadOutcome } from '../src/load/index.ts';
 
 export interface MeasuredRun {
   rate: number;

@@ -1,47 +1,18 @@
 import type { Pool } from 'undici';
 import type { LoadSpec } from '../scenario/model.ts';
+import type { LoadOutcome, LoadRunOptions } from './index.ts';
 import type { RequestSample } from '../run/recording.ts';
 import { compileBody } from './body.ts';
 import type { BodyRenderer } from './body.ts';
 import { ClientTimeoutError, classifyError, successTable } from './classify.ts';
 import { DeadlineQueue } from './deadlines.ts';
 import { LatencyHistogram } from './latency.ts';
-import type { LatencySummaryMs } from './latency.ts';
 import { LiveSeconds } from './live.ts';
-import type { LiveSecond } from './live.ts';
 import { InFlightRequest } from './request.ts';
 import { ERROR_CODE, SampleLog } from './samples.ts';
 import type { RequestSink } from './request.ts';
 import { ArrivalSchedule } from './schedule.ts';
 import { createPool, requestHeaders, resolveTarget } from './target.ts';
-
-export interface LoadRunOptions {
-  /** Origin the load goes to, e.g. `http://127.0.0.1:41234` (loopback). */
-  baseUrl: string;
-  /** The load, already time-scaled. */
-  spec: LoadSpec;
-  /** Seed of `{{rand}}` in bodies. */
-  seed: number;
-  /** `performance.now()` value that is t = 0 of the schedule, so the runner can align its fault
-   * timeline. Default: the moment `runLoad` is called. */
-  originMs?: number;
-  /** Abort: stop scheduling, abort requests in flight (not recorded), resolve with what was recorded. */
-  signal?: AbortSignal;
-  /** Called once per elapsed second of the schedule (the last one may be shorter), for live progress. */
-  onSecond?: (second: LiveSecond) => void;
-  /** Monotonic clock in ms. Default: `performance.now()`. */
-  now?: () => number;
-}
-
-export interface LoadOutcome {
-  /** One per request that was sent and ended (response, error or client timeout), in end order. */
-  samples: RequestSample[];
-  /** Scheduled times (ms) of arrivals dropped because maxInFlight requests were in flight. */
-  dropped: number[];
-  /** Whether `signal` aborted the run. */
-  aborted: boolean;
-  histogram: { fromScheduled: LatencySummaryMs; fromSent: LatencySummaryMs };
-}
 
 /** Options only the benchmark uses. */
 export interface InternalLoadOptions extends LoadRunOptions {
