@@ -5,6 +5,7 @@ import type { CallOutcome, ServiceMetrics } from '../metrics.ts';
 import type { DependencyPolicy } from '../profile/schema.ts';
 import type { Random } from '../random.ts';
 import { AttemptTimeoutError, DeadlineExceededError, DependencyError, HttpStatusError, attemptOutcomeOf, callOutcomeOf } from './errors.ts';
+import type { OutboundSlots } from './outbound-slots.ts';
 import { buildPolicies, type DependencyPolicies } from './policies.ts';
 
 export interface DependencyResponse {
@@ -47,6 +48,9 @@ export interface DependencyClientOptions {
   random: Random;
   /** Send the remaining deadline budget in a header. Default false. */
   propagateDeadline?: boolean;
+  /** The service's process-wide budget of concurrent outbound requests, shared with its other
+   * dependency clients. Default: unlimited. */
+  outboundSlots?: OutboundSlots;
 }
 
 const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
@@ -123,6 +127,16 @@ export class DependencyClient {
   }
 
   private async send(request: DependencyRequest, signal: AbortSignal, remainingMs: number | undefined): Promise<DependencyResponse> {
+    // Waiting for a slot is part of the attempt: the attempt's timeout covers it.
+    const release = await this.options.outboundSlots?.acquire(signal);
+    try {
+      return await this.sendNow(request, signal, remainingMs);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async sendNow(request: DependencyRequest, signal: AbortSignal, remainingMs: number | undefined): Promise<DependencyResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;

@@ -1,7 +1,7 @@
 import { builtinProfile, ProfileError, profileFromEnv } from '../profile/load.ts';
 import type { Profile } from '../profile/schema.ts';
 import { listenService } from './listen.ts';
-import { buildService, ServiceConfigError, type ServiceDefinition } from './service.ts';
+import { buildService, defaultOutboundLimit, ServiceConfigError, type ServiceDefinition } from './service.ts';
 
 /** Callee origins from `<CALLEE>_URL` env variables (upper case, non-alphanumerics as `_`). */
 export function dependencyUrlsFromEnv(dependencies: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
@@ -32,9 +32,12 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   const port = Number(env['PORT'] ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return exitWithUsageError(definition.name, `PORT: expected 0..65535, got '${env['PORT']}'`);
 
+  const outboundLimit = Number(env['FAULTLINE_OUTBOUND_LIMIT'] ?? defaultOutboundLimit);
+  if (!Number.isInteger(outboundLimit) || outboundLimit < 1) return exitWithUsageError(definition.name, `FAULTLINE_OUTBOUND_LIMIT: expected an integer ≥ 1, got '${env['FAULTLINE_OUTBOUND_LIMIT']}'`);
+
   let app;
   try {
-    app = buildService(definition, { profile, seed, serviceName: env['FAULTLINE_SERVICE_NAME'] || undefined, dependencyUrls: dependencyUrlsFromEnv(definition.dependencies, env) });
+    app = buildService(definition, { profile, seed, outboundLimit, serviceName: env['FAULTLINE_SERVICE_NAME'] || undefined, dependencyUrls: dependencyUrlsFromEnv(definition.dependencies, env) });
   } catch (error) {
     if (error instanceof ServiceConfigError) return exitWithUsageError(definition.name, error.message);
     throw error;

@@ -1,3 +1,4 @@
+import { OutboundSlots } from '../client/outbound-slots.ts';
 import { DependencyClient } from '../client/dependency-client.ts';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics.ts';
 import { policyFor, type Profile } from '../profile/schema.ts';
@@ -40,7 +41,13 @@ export interface ServiceConfig {
   dependencyUrls: Readonly<Record<string, string>>;
   /** Node process metrics in /metrics. Default true. */
   processMetrics?: boolean;
+  /** Concurrent outbound requests of the whole process, all dependencies together (see
+   * OutboundSlots). Default `defaultOutboundLimit`. */
+  outboundLimit?: number;
 }
+
+/** The process-wide outbound budget when none is configured: like a modest worker pool. */
+export const defaultOutboundLimit = 64;
 
 /** A built service, not yet listening. */
 export interface ServiceApp extends HttpApp {
@@ -63,6 +70,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
   const seed = config.seed ?? 1;
   const metrics = createServiceMetrics({ service, dependencies: definition.dependencies, effects: definition.effects, processMetrics: config.processMetrics });
   const clients: Record<string, DependencyClient> = {};
+  const outboundSlots = new OutboundSlots(config.outboundLimit ?? defaultOutboundLimit);
   for (const dependency of definition.dependencies) {
     const baseUrl = config.dependencyUrls[dependency];
     if (!baseUrl) throw new ServiceConfigError(`no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
@@ -73,6 +81,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
       metrics,
       random: createRandom(hashSeed(seed, `${service}/retry/${dependency}`)),
       propagateDeadline: config.profile.propagateDeadline,
+      outboundSlots,
     });
   }
   const faultHook = new FaultHook(createRandom(hashSeed(seed, `${service}/fault`)), metrics);
