@@ -8,10 +8,35 @@ export interface Passenger {
   /** 1.0–5.0. */
   rating: number;
   memberSince: string;
+  /** The passenger's last trips, newest first: the bulk of the answer (a few KB), which is what
+   * makes bandwidth and slicer faults on the trip → passenger link bite. */
+  recentTrips: RecentTrip[];
 }
+
+export interface RecentTrip {
+  tripId: string;
+  date: string;
+  pickup: { lat: number; lng: number };
+  dropoff: { lat: number; lng: number };
+  fareCents: number;
+}
+
+/** Recent trips kept per passenger. */
+const recentTripCount = 40;
 
 const firstNames = ['Ada', 'Bo', 'Chen', 'Dara', 'Emil', 'Farah', 'Goran', 'Hana', 'Ines', 'Jun', 'Kofi', 'Lena'];
 const lastNames = ['Okafor', 'Silva', 'Novak', 'Haddad', 'Larsen', 'Mori', 'Quinn', 'Rossi', 'Tan', 'Varga'];
+
+function seedRecentTrips(random: Random, passenger: number): RecentTrip[] {
+  const point = () => ({ lat: Math.round((52.4 + random() * 0.2) * 1e5) / 1e5, lng: Math.round((13.3 + random() * 0.2) * 1e5) / 1e5 });
+  return Array.from({ length: recentTripCount }, (_, n) => ({
+    tripId: `h-${passenger}-${recentTripCount - n}`,
+    date: `2026-${String(1 + Math.floor(random() * 10)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+    pickup: point(),
+    dropoff: point(),
+    fareCents: 700 + Math.floor(random() * 4000),
+  }));
+}
 
 /** Passengers p-1 … p-<count>, the same for the same seed. */
 export function seedPassengers(random: Random, count = 100): Map<string, Passenger> {
@@ -20,7 +45,9 @@ export function seedPassengers(random: Random, count = 100): Map<string, Passeng
   for (let i = 1; i <= count; i++) {
     const id = `p-${i}`;
     const year = 2015 + Math.floor(random() * 10);
-    passengers.set(id, { id, name: `${pick(firstNames)} ${pick(lastNames)}`, rating: Math.round((3.5 + random() * 1.5) * 10) / 10, memberSince: `${year}-01-01` });
+    const name = `${pick(firstNames)} ${pick(lastNames)}`;
+    const rating = Math.round((3.5 + random() * 1.5) * 10) / 10;
+    passengers.set(id, { id, name, rating, memberSince: `${year}-01-01`, recentTrips: seedRecentTrips(random, i) });
   }
   return passengers;
 }
