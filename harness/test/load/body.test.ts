@@ -35,4 +35,11 @@ describe('request body templates', () => {
     expect(highHalf).toBeGreaterThan(850);
     expect(highHalf).toBeLessThan(1150);
   });
+
+  it('cycles {{cycle:N}} through 1…N in request order, next to the other placeholders', () => {
+    const render = compileBody({ passengerId: 'p-{{cycle:3}}', trip: 't-{{seq}}' }, 1);
+    const ids = [0, 1, 2, 3, 4, 5, 6].map((seq) => (JSON.parse(render(seq)!) as { passengerId: string }).passengerId);
+    expect(ids).toEqual(['p-1', 'p-2', 'p-3', 'p-1', 'p-2', 'p-3', 'p-1']);
+    expect(JSON.parse(render(4)!)).toEqual({ passengerId: 'p-2', trip: 't-4' });
+  });
 });
