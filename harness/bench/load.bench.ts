@@ -14,7 +14,7 @@ import type { MeasuredRun } from './load-measure.ts';
 import { startTarget } from './load-target.ts';
 
 const LADDER_SECONDS = 3;
-const LADDER = [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 24_000];
+const LADDER = [1000, 2000, 4000, 6000, 7000, 8000, 9000, 10_000, 11_000, 12_000, 14_000, 16_000, 20_000, 24_000];
 const STALL = { stallMs: 100, periodMs: 1400 };
 const STALL_SECONDS = 10;
 
@@ -54,8 +54,8 @@ async function ladder(url: string): Promise<{ best: number; firstFailure?: numbe
     }
     best = rate;
   }
-  // Two bisection steps between the last pass and the first failure, to the nearest 500/s.
-  for (let step = 0; step < 2 && failure !== undefined && failure - best > 500; step++) {
+  // Bisection between the last pass and the first failure, to the nearest 500/s.
+  for (let step = 0; step < 3 && failure !== undefined && failure - best > 500; step++) {
     const middle = Math.round((best + failure) / 2 / 500) * 500;
     if (await attempt(middle)) best = middle;
     else failure = middle;
@@ -67,17 +67,17 @@ async function recordingCost(url: string, rate: number): Promise<void> {
   // End to end: the same fixed rate with and without recording, interleaved (and the order
   // alternated) so background load hits both alike. Noisy on a shared machine; hence also…
   const cpu = { on: [] as number[], off: [] as number[] };
-  for (let pair = 0; pair < 4; pair++) {
+  for (let pair = 0; pair < 6; pair++) {
     for (const record of pair % 2 === 0 ? [true, false] : [false, true]) {
-      const run = await measureRun(url, rate, 3, { record });
+      const run = await measureRun(url, rate, 2, { record });
       (record ? cpu.on : cpu.off).push(run.cpuPerRequestUs);
     }
   }
   // Saturated: four times the rate with a small in-flight cap, so requests go as fast as they come back.
   const throughput = { on: [] as number[], off: [] as number[] };
-  for (let pair = 0; pair < 2; pair++) {
+  for (let pair = 0; pair < 4; pair++) {
     for (const record of pair % 2 === 0 ? [true, false] : [false, true]) {
-      const run = await measureRun(url, rate * 4, 3, { record, maxInFlight: 64 });
+      const run = await measureRun(url, rate * 4, 2, { record, maxInFlight: 64 });
       (record ? throughput.on : throughput.off).push(run.throughputPerSecond);
     }
   }
@@ -91,8 +91,8 @@ async function recordingCost(url: string, rate: number): Promise<void> {
   say(`| measure | recording on | recording off | cost |`);
   say(`|---|---|---|---|`);
   say(`| recording work alone per request (ns) vs generator CPU per request off (µs) | ${recordingNs.toFixed(0)} ns | ${cpuOff.toFixed(1)} µs | **${((recordingNs / 1000 / cpuOff) * 100).toFixed(1)} %** |`);
-  say(`| generator CPU per request at ${rate}/s (µs, median of 4: on ${list(cpu.on)}; off ${list(cpu.off)}) | ${cpuOn.toFixed(1)} | ${cpuOff.toFixed(1)} | ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)} % |`);
-  say(`| saturated throughput, target ${rate * 4}/s, maxInFlight 64 (req/s, median of 2) | ${tputOn.toFixed(0)} | ${tputOff.toFixed(0)} | ${(((tputOff - tputOn) / tputOff) * 100).toFixed(1)} % |`);
+  say(`| generator CPU per request at ${rate}/s (µs, median of 6 runs of 2 s: on ${list(cpu.on)}; off ${list(cpu.off)}) | ${cpuOn.toFixed(1)} | ${cpuOff.toFixed(1)} | ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)} % |`);
+  say(`| saturated throughput, target ${rate * 4}/s, maxInFlight 64 (req/s, median of 4 runs of 2 s) | ${tputOn.toFixed(0)} | ${tputOff.toFixed(0)} | ${(((tputOff - tputOn) / tputOff) * 100).toFixed(1)} % |`);
 }
 
 async function stallRun(rate: number): Promise<void> {
@@ -101,6 +101,7 @@ async function stallRun(rate: number): Promise<void> {
     // Arrivals are uniform, so a fraction stall/period of them waits for the rest of a stall,
     // uniformly 0..stall: P(latency > x) = (stall − x) / period, hence p99 = stall − 0.01 · period.
     const theoreticalP99 = STALL.stallMs - 0.01 * STALL.periodMs;
+    await measureRun(target.url, rate, 2, { maxInFlight: 2000 }); // warm-up through a stall or two
     const run = await measureRun(target.url, rate, STALL_SECONDS, { maxInFlight: 2000 });
     const { fromScheduled, fromSent } = run.outcome.histogram;
     const autocannonRate = await runAutocannon({ url: target.url, connections: 50, duration: STALL_SECONDS, overallRate: rate });
