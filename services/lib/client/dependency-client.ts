@@ -48,6 +48,9 @@ export interface DependencyClientOptions {
   random: Random;
   /** Send the remaining deadline budget in a header. Default false. */
   propagateDeadline?: boolean;
+  /** Calls end this long before the caller's deadline, leaving it time for a fallback and the
+   * reply. Default 0. */
+  deadlineReserveMs?: number;
   /** The service's process-wide budget of concurrent outbound requests, shared with its other
    * dependency clients. Default: unlimited. */
   outboundSlots?: OutboundSlots;
@@ -103,7 +106,7 @@ export class DependencyClient {
 
   /** One network attempt. `policySignal` aborts on the profile timeout or the caller's abort. */
   private async attempt(request: DependencyRequest, policySignal: AbortSignal): Promise<DependencyResponse> {
-    const remainingMs = request.deadline?.remainingMs();
+    const remainingMs = request.deadline ? Math.max(0, request.deadline.remainingMs() - (this.options.deadlineReserveMs ?? 0)) : undefined;
     if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineExceededError(this.dependency);
     const deadlineSignal = remainingMs !== undefined ? AbortSignal.timeout(remainingMs) : undefined;
     const signal = deadlineSignal ? AbortSignal.any([policySignal, deadlineSignal]) : policySignal;

@@ -17,6 +17,7 @@ const naive: Profile = {
   idempotencyKeys: false,
   propagateDeadline: false,
   requestBudgetMs: null,
+  deadlineReserveMs: 0,
   dependencies: { default: {} },
 };
 
@@ -49,6 +50,8 @@ const resilient: Profile = {
   idempotencyKeys: true,
   propagateDeadline: true,
   requestBudgetMs: 2000,
+  // Dependency calls end 150 ms before the caller gives up, so a fallback still reaches it.
+  deadlineReserveMs: 150,
   dependencies: {
     trip: {
       timeoutMs: timeoutMsByDependency.trip,

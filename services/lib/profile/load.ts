@@ -62,6 +62,7 @@ export function resolveProfileFile(file: ProfileFile): Profile {
     idempotencyKeys: file.idempotencyKeys ?? base.idempotencyKeys,
     propagateDeadline: file.propagateDeadline ?? base.propagateDeadline,
     requestBudgetMs: file.requestBudgetMs === undefined ? base.requestBudgetMs : file.requestBudgetMs,
+    deadlineReserveMs: file.deadlineReserveMs ?? base.deadlineReserveMs,
     dependencies,
   };
 }

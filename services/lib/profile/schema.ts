@@ -75,6 +75,9 @@ export const profileSchema = z.strictObject({
   propagateDeadline: z.boolean().optional(),
   /** Budget the edge (gateway) gives a request that arrives without one, ms. Absent = none. */
   requestBudgetMs: positiveMs.nullish(),
+  /** Time a service keeps back from its caller's deadline for its own answer (a fallback, the
+   * reply): its dependency calls must end this much before the caller gives up, ms. Default 0. */
+  deadlineReserveMs: nonNegativeMs.optional(),
   /** Per dependency name; `default` applies to dependencies not listed. */
   dependencies: z.record(z.string(), dependencyPolicySchema).optional(),
 });
@@ -90,6 +93,7 @@ export interface Profile {
   idempotencyKeys: boolean;
   propagateDeadline: boolean;
   requestBudgetMs: number | null;
+  deadlineReserveMs: number;
   /** Policies per dependency name; `default` for any other. */
   dependencies: Readonly<Record<string, DependencyPolicy>>;
 }

@@ -81,6 +81,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
       metrics,
       random: createRandom(hashSeed(seed, `${service}/retry/${dependency}`)),
       propagateDeadline: config.profile.propagateDeadline,
+      deadlineReserveMs: config.profile.deadlineReserveMs,
       outboundSlots,
     });
   }
