@@ -57,6 +57,8 @@ describe('the admin API, as raw HTTP', () => {
     const cases: [unknown, number, string][] = [
       ['', 400, 'bad request body: EOF'],
       ['{"name":', 400, 'bad request body: unexpected EOF'],
+      ['{bad}', 400, "bad request body: invalid character 'b' looking for beginning of object key string"],
+      ['[1,]', 400, "bad request body: invalid character ']' looking for beginning of value"],
       [{ listen: '127.0.0.1:0', upstream }, 400, 'missing required field: name'],
       [{ name: 'x', listen: '127.0.0.1:0' }, 400, 'missing required field: upstream'],
       [{ name: 'x', upstream, enabled: 'yes' }, 400, 'bad request body: json: cannot unmarshal string into Go struct field Proxy.enabled of type bool'],

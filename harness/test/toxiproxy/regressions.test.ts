@@ -85,6 +85,15 @@ describe('Toxiproxy regression cases', () => {
     expect(received.elapsedMs).toBeLessThan(2000);
   });
 
+  it('accepts an unresolvable upstream, as Toxiproxy does, and closes each client at once', async () => {
+    const { url } = await toxiproxy();
+    const { port } = await createProxy(url, 'p', 'no-such-host.invalid:80');
+    const received = await receiveAll(await client(port));
+    expect(received.data.length).toBe(0);
+    expect(received.elapsedMs).toBeLessThan(5000);
+    expect((await api(url, 'GET', '/version')).status).toBe(200);
+  });
+
   it('keeps per-toxic counters after the toxic is removed, until /reset', async () => {
     const { url } = await toxiproxy();
     const { port } = await createProxy(url, 'p', await echoServer());

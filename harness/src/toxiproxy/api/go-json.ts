@@ -16,16 +16,20 @@ export function parseBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/end of (JSON|data)|Unterminated/i.test(message)) throw badRequestBody('unexpected EOF');
-    const token = /Unexpected token '?(.)'?/.exec(message)?.[1] ?? /Unexpected non-whitespace character/.exec(message)?.[0];
-    const char = token && token.length === 1 ? token : firstUnexpected(text);
-    throw badRequestBody(`invalid character '${char}' looking for beginning of value`);
+    throw badRequestBody(goSyntaxError(text, error instanceof Error ? error.message : String(error)));
   }
 }
 
-function firstUnexpected(text: string): string {
-  return text.trim().charAt(0);
+/** Go's wording for the JSON syntax errors V8 reports (close, not always identical). */
+function goSyntaxError(text: string, v8Message: string): string {
+  if (/end of JSON input|Unterminated/i.test(v8Message)) return 'unexpected EOF';
+  const position = /at position (\d+)/.exec(v8Message);
+  const token = /Unexpected token '(.)'/.exec(v8Message)?.[1];
+  const char = position ? text.charAt(Number(position[1])) : (token ?? text.trim().charAt(0));
+  if (/after JSON/.test(v8Message)) return `invalid character '${char}' after top-level value`;
+  if (/property name/.test(v8Message) && !/after property name/.test(v8Message)) return `invalid character '${char}' looking for beginning of object key string`;
+  if (/after property name/.test(v8Message)) return `invalid character '${char}' after object key`;
+  return `invalid character '${char}' looking for beginning of value`;
 }
 
 /** The Go types our request structs use. */
