@@ -17,9 +17,9 @@ export interface DirectionOwner {
 
 /**
  * One direction of a connection: source socket → toxic stages → sink socket. With no toxic the
- * source writes straight to the sink (no per-chunk work beyond what `pipe` does); with toxics each
+ * source is simply piped to the sink (Node's own `pipe`, the cheapest path); with toxics each
  * chunk is stamped and queued into the first stage. Chain changes are applied one at a time and
- * never drop or reorder bytes.
+ * never drop or reorder bytes; the direction goes back to `pipe` when its last toxic is removed.
  */
 export class LinkDirection implements StageOwner {
   readonly stages: Stage[] = [];
@@ -28,7 +28,8 @@ export class LinkDirection implements StageOwner {
   finished = false;
   private changes: Promise<void> = Promise.resolve();
   private paused = false;
-  private held = false;
+  private started = false;
+  private piping = false;
 
   constructor(
     readonly stream: StreamDirection,
@@ -39,10 +40,17 @@ export class LinkDirection implements StageOwner {
   ) {
     this.sink = new SocketSink(destination, (end) => this.onSinkEnd(end));
     for (const toxic of toxics) this.appendStage(toxic);
-    // Listen from the start: an early FIN must not be missed (the link holds the client paused
-    // until the upstream connects; a socket ended before then buffers the end until connected).
-    this.source.on('data', this.onData);
+    // Listen for the end from the start: a client's FIN can come before the upstream connects,
+    // and a socket that ends before connecting sends its FIN once connected.
     this.source.on('end', this.onSourceEnd);
+  }
+
+  /** Starts moving data (once both sockets are connected; until then bytes wait in the kernel). */
+  start(): void {
+    if (this.started || this.finished) return;
+    this.started = true;
+    if (this.stages.length === 0) this.usePipe();
+    else this.useChain();
   }
 
   get random(): Random {
@@ -92,6 +100,8 @@ export class LinkDirection implements StageOwner {
       if (previous) previous.next = stage.next;
       const pending = stage.queue.drainAll();
       for (const entry of pending) stage.next.push(entry);
+      // Everything the chain held is now in the sink's buffer, in order: piping is safe again.
+      if (this.stages.length === 0 && this.started) this.usePipe();
     });
   }
 
@@ -102,6 +112,25 @@ export class LinkDirection implements StageOwner {
     if (last) last.next = stage.queue;
     this.stages.push(stage);
     stage.start();
+    if (this.piping) this.useChain();
+  }
+
+  private usePipe(): void {
+    if (this.piping) return;
+    this.source.off('data', this.onData);
+    this.piping = true;
+    // pipe() pauses on a full sink and resumes on 'drain' by itself; the end is ours to forward.
+    this.source.pipe(this.sink.socket, { end: false });
+  }
+
+  private useChain(): void {
+    if (this.piping) {
+      // unpipe() happens between two 'data' events: no chunk is in between the two paths.
+      this.source.unpipe(this.sink.socket);
+      this.piping = false;
+    }
+    this.source.on('data', this.onData);
+    if (!this.paused && !this.source.destroyed) this.source.resume();
   }
 
   private change(apply: () => void | Promise<void>): Promise<void> {
@@ -113,7 +142,7 @@ export class LinkDirection implements StageOwner {
   private readonly onData = (data: Buffer): void => {
     const head = this.stages[0];
     if (head === undefined) {
-      // The fast path: exactly what pipe() does.
+      // Only between the last stage's removal and the switch back to pipe.
       if (!this.sink.socket.write(data)) this.pauseUntilRoom(this.sink);
       return;
     }
@@ -131,19 +160,9 @@ export class LinkDirection implements StageOwner {
     this.source.pause();
     void target.whenRoom().then(() => {
       this.paused = false;
-      if (!this.source.destroyed && !this.held) this.source.resume();
+      // In pipe mode, pipe() owns pausing and resuming.
+      if (!this.piping && !this.source.destroyed) this.source.resume();
     });
-  }
-
-  /** Holds the source paused (until the upstream connects) without losing its events. */
-  hold(): void {
-    this.held = true;
-    this.source.pause();
-  }
-
-  release(): void {
-    this.held = false;
-    if (!this.paused && !this.source.destroyed) this.source.resume();
   }
 
   private onSinkEnd(end: StreamEnd): void {

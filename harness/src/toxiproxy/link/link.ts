@@ -45,8 +45,10 @@ export class Link implements DirectionOwner {
       socket.on('close', () => this.onSocketClose());
     }
     // Client bytes wait in the kernel until there is somewhere to send them.
-    this.upstream.hold();
-    server.once('connect', () => this.upstream.release());
+    server.once('connect', () => {
+      this.upstream.start();
+      this.downstream.start();
+    });
   }
 
   get random(): Random {
