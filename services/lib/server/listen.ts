@@ -13,10 +13,23 @@ export interface ListeningService {
   close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Requests a keep-alive connection serves before the server asks the client to reconnect
+ * (`Connection: close`), as load balancers and proxies commonly do (nginx's
+ * keepalive_requests). Besides being realistic it matters to faults: Toxiproxy decides toxicity
+ * per connection, so connections that lived forever would meet a `toxicity < 1` fault once and
+ * never again.
+ */
+export const defaultMaxRequestsPerSocket = 10;
+
 /** Listens on `host:port` (port 0 = any free port) and tells the app its URL. */
-export async function listenService(app: ServiceApp, options: { host?: string; port?: number } = {}): Promise<ListeningService> {
+export async function listenService(
+  app: ServiceApp,
+  options: { host?: string; port?: number; /** Default defaultMaxRequestsPerSocket; 0 = unlimited. */ maxRequestsPerSocket?: number } = {},
+): Promise<ListeningService> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer({ keepAliveTimeout: 5000 }, app.listener);
+  server.maxRequestsPerSocket = options.maxRequestsPerSocket ?? defaultMaxRequestsPerSocket;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
