@@ -6,14 +6,27 @@
 // can charge CPU time to the hop alone.
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startToxiproxy } from '../src/toxiproxy/index.ts';
 
 const { values } = parseArgs({ options: { role: { type: 'string' }, upstream: { type: 'string', default: '' } } });
 const [upstreamHost, upstreamPort] = values.upstream!.split(':');
 
+// Event-loop delay, so that a slow tail can be told apart: this process stalled, or something
+// else did. Coarse (20 ms) and only when asked, so the probe itself barely changes the loop.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  if (message === 'loop-delay-start') {
+    loopDelay.reset();
+    loopDelay.enable();
+    process.send?.({ loopDelayStarted: true });
+  }
+  if (message === 'loop-delay') {
+    loopDelay.disable();
+    process.send?.({ loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+  }
 });
 process.on('disconnect', () => process.exit(0));
 

@@ -9,6 +9,10 @@ export interface BenchProcess {
   api?: string;
   /** User + system CPU time of the process so far, in µs. */
   cpuMicros(): Promise<number>;
+  /** Starts sampling the process's event-loop delay. */
+  startLoopDelay(): Promise<void>;
+  /** Stops sampling; the delay beyond the 20 ms probe interval (p99, max; ms). */
+  loopDelayMs(): Promise<{ p99: number; max: number }>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +33,20 @@ export async function startBenchProcess(role: 'http' | 'pipe' | 'faultline', ups
       for (;;) {
         const [message] = (await once(child, 'message')) as [{ cpu?: NodeJS.CpuUsage }];
         if (message.cpu) return message.cpu.user + message.cpu.system;
+      }
+    },
+    async startLoopDelay() {
+      child.send('loop-delay-start');
+      for (;;) {
+        const [message] = (await once(child, 'message')) as [{ loopDelayStarted?: boolean }];
+        if (message.loopDelayStarted) return;
+      }
+    },
+    async loopDelayMs() {
+      child.send('loop-delay');
+      for (;;) {
+        const [message] = (await once(child, 'message')) as [{ loopDelayMs?: { p99: number; max: number } }];
+        if (message.loopDelayMs) return message.loopDelayMs;
       }
     },
     async stop() {

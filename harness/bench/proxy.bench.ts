@@ -69,7 +69,9 @@ async function fidelity(target: Target, api: string, rate: number): Promise<stri
   const connections = Math.ceil(rate * 0.15) + 20;
   const base = await openLoop(target.url, rate, fidelityMs, connections);
   await toxic(api, 'POST', { type: 'latency', attributes: { latency: 100, jitter: 0 } });
+  await target.charged.startLoopDelay();
   const slow = await openLoop(target.url, rate, fidelityMs, connections);
+  const proxyLoop = await target.charged.loopDelayMs();
   await toxic(api, 'DELETE');
   const baseP50 = quantile(base.latenciesMs, 0.5);
   const added = slow.latenciesMs.map((ms) => ms - baseP50);
@@ -78,7 +80,7 @@ async function fidelity(target: Target, api: string, rate: number): Promise<stri
   // The last column compares tails: p99 with the toxic against 100 ms + p99 without it, so the
   // load generator's and the machine's own tail is not charged to the toxic.
   const tailExcess = quantile(slow.latenciesMs, 0.99) - 100 - baseP99;
-  return `| ${rate} | ${slow.requests} (${fixed(achieved, 0)}/s) | ${fixed(baseP50)} / ${fixed(baseP99)} | ${fixed(Math.min(...slow.latenciesMs))} | ${fixed(quantile(added, 0.5))} | ${fixed(quantile(added, 0.99))} | ${fixed(quantile(added, 0.5) - 100)} | ${fixed(quantile(added, 0.99) - 100)} | ${fixed(tailExcess)} |`;
+  return `| ${rate} | ${slow.requests} (${fixed(achieved, 0)}/s) | ${fixed(baseP50)} / ${fixed(baseP99)} | ${fixed(Math.min(...slow.latenciesMs))} | ${fixed(quantile(added, 0.5))} | ${fixed(quantile(added, 0.99))} | ${fixed(quantile(added, 0.5) - 100)} | ${fixed(quantile(added, 0.99) - 100)} | ${fixed(tailExcess)} | ${fixed(proxyLoop.p99, 1)} / ${fixed(proxyLoop.max, 1)} |`;
 }
 
 const startedAt = Date.now();
@@ -140,8 +142,8 @@ try {
   lines.push('');
   lines.push(`Latency fidelity (latency 100 ms, jitter 0, downstream; open loop, ${fidelityMs / 1000} s after 1 s warm-up; "added" = response time − baseline p50 without the toxic):`);
   lines.push('');
-  lines.push('| req/s | requests | baseline p50 / p99 ms | min response ms | added p50 ms | added p99 ms | p50 over 100 ms | p99 over 100 ms | p99 over 100 ms + baseline p99 |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| req/s | requests | baseline p50 / p99 ms | min response ms | added p50 ms | added p99 ms | p50 over 100 ms | p99 over 100 ms | p99 over 100 ms + baseline p99 | proxy event-loop delay p99 / max ms |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const rate of [500, 2000]) lines.push(await fidelity(targets[2]!, ours.api!, rate));
   lines.push('');
   lines.push(`Whole run: ${fixed((Date.now() - startedAt) / 1000, 0)} s.`);
