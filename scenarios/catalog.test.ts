@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../harness/src/run/api.ts';
+import { listScenarios } from '../harness/src/scenario/index.ts';
+
+// The discrimination property of the catalog, in the fast mode CI uses: every scenario passes
+// with the resilient profile and fails with the naive one (baseline, which has no fault to
+// guard against, passes with both). Verdicts must hold at --time-scale 0.25 as at full length.
+const timeScale = 0.25;
+const scenarios = listScenarios();
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+
+function describeMisses(result: Awaited<ReturnType<typeof runScenario>>['result']): string {
+  return [...result.reasons, ...result.slos.filter((s) => !s.passed).map((s) => `${s.name}: ${s.detail}`)].join('; ') || 'all SLOs met';
+}
+
+describe('the scenario catalog', () => {
+  it('has the scenarios users come for', () => {
+    const names = scenarios.map((s) => s.name);
+    for (const name of ['baseline', 'slow-passenger', 'dispatch-outage', 'black-hole', 'flaky-resets', 'retry-storm', 'noisy-neighbour', 'crash-restart', 'slow-network', 'cascading-timeouts', 'error-burst', 'lost-response']) {
+      expect(names).toContain(name);
+    }
+    for (const scenario of scenarios) expect(scenario.description.length).toBeGreaterThan(20);
+  });
+
+  for (const { name } of scenarios) {
+    it(`${name} passes with the resilient profile`, async () => {
+      const { result } = await runScenario({ scenario: name, profile: 'resilient', timeScale, outDir: false });
+      expect(result.status).toBe('completed');
+      expect(result.verdict, describeMisses(result)).toBe('pass');
+    });
+
+    const expected = name === 'baseline' ? 'pass' : 'fail';
+    it(`${name} ${expected === 'fail' ? 'fails' : 'still passes'} with the naive profile`, async () => {
+      const { result } = await runScenario({ scenario: name, profile: 'naive', timeScale, outDir: false });
+      expect(result.status).toBe('completed');
+      expect(result.verdict, describeMisses(result)).toBe(expected);
+    });
+  }
+});
+
+describe('the CLI verdict for the default scenario', () => {
+  const run = (profile: string) =>
+    spawnSync(process.execPath, ['bin/faultline.js', 'run', 'dispatch-outage', '--profile', profile, '--time-scale', String(timeScale), '--out', `results/catalog-test-${profile}`], {
+      cwd: repoRoot,
+      env: { ...process.env, CI: 'true' },
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+
+  it('exits 0 with the resilient profile and 1 with the naive one', () => {
+    const resilient = run('resilient');
+    expect(resilient.status, resilient.stdout + resilient.stderr).toBe(0);
+    expect(resilient.stdout).toMatch(/PASS/);
+    const naive = run('naive');
+    expect(naive.status, naive.stdout + naive.stderr).toBe(1);
+    expect(naive.stdout).toMatch(/FAIL/);
+  });
+});
