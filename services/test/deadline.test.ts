@@ -31,6 +31,17 @@ describe('deadline propagation', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('keeps the reserve back from the budget, so the fallback answers while the caller still waits', async () => {
+    const stub = await startStub(cleanup, () => undefined);
+    const { client } = makeClient(cleanup, stub.url, { timeoutMs: 5000, fallback: true }, { deadlineReserveMs: 300 });
+    const deadline = new Deadline(600);
+    const answer = await client.request({ method: 'GET', path: '/x', deadline, fallback: () => ({ status: 200, body: 'cached' }) });
+    expect(answer.outcome).toBe('fallback');
+    // The attempt was cut at about 600 − 300 ms: the caller's budget is not yet spent.
+    expect(deadline.remainingMs()).toBeGreaterThan(0);
+    expect(Number(stub.headers[0]![DEADLINE_HEADER])).toBeLessThanOrEqual(300);
+  });
+
   it('makes no call at all once the budget is spent', async () => {
     const stub = await startStub(cleanup, (_req, res) => reply(res, 200));
     const { client, metrics } = makeClient(cleanup, stub.url, {});

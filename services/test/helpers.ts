@@ -86,10 +86,15 @@ export function testProfile(file: Omit<ProfileFile, 'name'> = {}): Profile {
 }
 
 /** A client for `dependency` at `url` with the given policies, and its metrics. */
-export function makeClient(cleanup: Cleanup, url: string, policy: DependencyPolicy, options: { seed?: number; dependency?: string } = {}): { client: DependencyClient; metrics: ServiceMetrics } {
+export function makeClient(
+  cleanup: Cleanup,
+  url: string,
+  policy: DependencyPolicy,
+  options: { seed?: number; dependency?: string; deadlineReserveMs?: number } = {},
+): { client: DependencyClient; metrics: ServiceMetrics } {
   const dependency = options.dependency ?? 'stub';
   const metrics = createServiceMetrics({ service: 'test', dependencies: [dependency], effects: [], processMetrics: false });
-  const client = new DependencyClient({ dependency, baseUrl: url, policy, metrics, random: createRandom(options.seed ?? 1), propagateDeadline: true });
+  const client = new DependencyClient({ dependency, baseUrl: url, policy, metrics, random: createRandom(options.seed ?? 1), propagateDeadline: true, deadlineReserveMs: options.deadlineReserveMs ?? 0 });
   cleanup.add(() => client.close());
   return { client, metrics };
 }
