@@ -41,7 +41,9 @@ async function ladder(url: string): Promise<{ best: number; firstFailure?: numbe
     // A failure gets two retries: other work shares this machine, and one descheduled moment
     // (≥ 10 ms at a window edge) fails a window. Every attempt is printed.
     for (let tries = 0; tries < 3; tries++) {
-      const run = await measureRun(url, rate, LADDER_SECONDS);
+      // The in-flight cap holds half a second of arrivals: a short hiccup of this shared machine
+      // is caught up (and shows in the latency from the scheduled time) instead of dropping.
+      const run = await measureRun(url, rate, LADDER_SECONDS, { maxInFlight: Math.max(1000, rate / 2) });
       const ok = sustained(run);
       const windows = `${Math.min(...run.sentPerSecond)}–${Math.max(...run.sentPerSecond)}`;
       say(`| ${rate} | ${windows} | ${run.outcome.dropped.length} | ${run.errors} | ${latencyCells(run)} | ${ok ? 'yes' : 'no'} |`);
@@ -87,16 +89,21 @@ async function recordingCost(url: string, rate: number): Promise<void> {
   }
   // …the recording work alone, measured without sockets, against the CPU a request costs.
   const recordingNs = recordingNsPerRequest();
-  const cpuOn = median(cpu.on);
-  const cpuOff = median(cpu.off);
-  const tputOn = median(throughput.on);
-  const tputOff = median(throughput.off);
+  // Median and best run: background load only ever adds CPU time or takes throughput away, so the
+  // best run of each kind is the least disturbed estimate of its intrinsic cost.
+  const cost = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)} %`; // extra CPU
+  const loss = (on: number, off: number) => `${(((off - on) / off) * 100).toFixed(1)} %`; // lost throughput
   const list = (values: number[]) => values.map((v) => v.toFixed(1)).join(', ');
+  const cpuOff = median(cpu.off);
   say(`| measure | recording on | recording off | cost |`);
   say(`|---|---|---|---|`);
-  say(`| recording work alone per request (ns) vs generator CPU per request off (µs) | ${recordingNs.toFixed(0)} ns | ${cpuOff.toFixed(1)} µs | **${((recordingNs / 1000 / cpuOff) * 100).toFixed(1)} %** |`);
-  say(`| generator CPU per request at ${rate}/s (µs, median of 6 runs of 2 s: on ${list(cpu.on)}; off ${list(cpu.off)}) | ${cpuOn.toFixed(1)} | ${cpuOff.toFixed(1)} | ${(((cpuOn - cpuOff) / cpuOff) * 100).toFixed(1)} % |`);
-  say(`| saturated throughput, target ${rate * 4}/s, maxInFlight 64 (req/s, median of 4 runs of 2 s) | ${tputOn.toFixed(0)} | ${tputOff.toFixed(0)} | ${(((tputOff - tputOn) / tputOff) * 100).toFixed(1)} % |`);
+  say(`| recording work alone per request (ns) vs generator CPU per request, recording off (µs) | ${recordingNs.toFixed(0)} ns | ${cpuOff.toFixed(1)} µs | **${((recordingNs / 1000 / cpuOff) * 100).toFixed(1)} %** |`);
+  say(`| generator CPU per request at ${rate}/s, median of 6 runs of 2 s (µs) | ${median(cpu.on).toFixed(1)} | ${cpuOff.toFixed(1)} | ${cost(median(cpu.on), cpuOff)} |`);
+  say(`| … best of the 6 (µs) | ${Math.min(...cpu.on).toFixed(1)} | ${Math.min(...cpu.off).toFixed(1)} | ${cost(Math.min(...cpu.on), Math.min(...cpu.off))} |`);
+  say(`| saturated throughput, target ${rate * 4}/s, maxInFlight 64, median of 4 runs of 2 s (req/s) | ${median(throughput.on).toFixed(0)} | ${median(throughput.off).toFixed(0)} | ${loss(median(throughput.on), median(throughput.off))} |`);
+  say(`| … best of the 4 (req/s) | ${Math.max(...throughput.on).toFixed(0)} | ${Math.max(...throughput.off).toFixed(0)} | ${loss(Math.max(...throughput.on), Math.max(...throughput.off))} |`);
+  say();
+  say(`Every run, CPU µs per request: on ${list(cpu.on)}; off ${list(cpu.off)}. Throughput req/s: on ${list(throughput.on)}; off ${list(throughput.off)}.`);
 }
 
 async function stallRun(rate: number): Promise<void> {
@@ -147,7 +154,7 @@ async function main(): Promise<void> {
     await measureRun(fast.url, 1000, 1);
     await measureRun(fast.url, 5000, 2);
     const closedLoop = await runAutocannon({ url: fast.url, connections: 32, duration: 5 });
-    say(`### 1. Highest sustained rate (${LADDER_SECONDS} s per step; every 1-s window within ±1 %, none dropped)`);
+    say(`### 1. Highest sustained rate (${LADDER_SECONDS} s per step, maxInFlight = max(1000, rate/2); every 1-s window within ±1 %, none dropped)`);
     say();
     const result = await ladder(fast.url);
     best = result.best;
