@@ -16,7 +16,7 @@ import type { MeasuredRun } from './load-measure.ts';
 import { startTarget } from './load-target.ts';
 
 const LADDER_SECONDS = 3;
-const LADDER = [1000, 2000, 4000, 6000, 7000, 8000, 9000, 10_000, 11_000, 12_000, 14_000, 16_000, 20_000, 24_000];
+const LADDER = [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 20_000, 24_000, 28_000, 32_000, 36_000];
 const STALL = { stallMs: 100, periodMs: 1400 };
 const STALL_SECONDS = 10;
 /** The stall run starts with a new connection pool; its first seconds are reported apart. */
