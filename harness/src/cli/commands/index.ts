@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { cleanupCommand } from './cleanup.ts';
 import { compareCommand } from './compare.ts';
+import { k6Command } from './k6.ts';
 import { listCommand } from './list.ts';
 import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   cleanupCommand,
   servicesCommand,
   toxiproxyCommand,
+  k6Command,
 ];
