@@ -52,7 +52,10 @@ function thresholdsBlock(translation: ThresholdTranslation): string[] {
   lines.push('  },');
   if (translation.skipped.length > 0) {
     lines.push('  // Checked by faultline, not k6:');
-    for (const { slo, reason } of translation.skipped) lines.push(`  //   ${oneLine(`${slo.name} — ${slo.expression}, window ${slo.window}: ${reason}`)}`);
+    for (const { slo, reason } of translation.skipped) {
+      const what = slo.name === slo.expression ? slo.expression : `${slo.name} — ${slo.expression}`;
+      lines.push(`  //   ${oneLine(`${what}, window ${slo.window}: ${reason}`)}`);
+    }
   }
   return lines;
 }
@@ -76,7 +79,9 @@ export function exportK6Script(plan: Plan, options: K6ExportOptions): string {
     `  tags: { name: ${js(requestName)}, faultline_scenario: ${js(scenario.name)}, faultline_target: ${js(load.target)} },`,
     `  responseCallback: http.expectedStatuses(${expectedStatuses(load.successStatuses)}),`,
   ];
-  const scenarioJson = JSON.stringify(k6ScenarioFor(load), null, 2).replace(/\n/g, '\n    ');
+  const scenarioJson = JSON.stringify(k6ScenarioFor(load), null, 2)
+    .replace(/\{\s+("target": [\d.]+),\s+("duration": "[^"]+")\s+\}/g, '{ $1, $2 }') // one line per stage
+    .replace(/\n/g, '\n    ');
   return [
     ...header(plan),
     '',
