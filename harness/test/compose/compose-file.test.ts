@@ -1,0 +1,125 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { listScenarios } from '../../src/scenario/index.ts';
+import { calleeEnvName, loadTopology, proxyName, taxiTopology } from '../../src/topology/index.ts';
+import { repoPath } from '../../src/util/tsx.ts';
+import { compose, portOf, readRepoFile, sampleServices, toxiproxyConfig, withDefaults } from './stack-files.ts';
+
+const file = compose();
+const proxies = toxiproxyConfig();
+const services = sampleServices(file);
+const taxi = taxiTopology();
+
+describe('docker-compose.yml', () => {
+  it('runs every sample service of services/ from the shared image, each on its own fixed port', () => {
+    const onDisk = readdirSync(repoPath('services'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(repoPath(`services/${d.name}/main.ts`)))
+      .map((d) => d.name);
+    expect(services.map((s) => s.name).sort()).toEqual(onDisk.sort());
+    for (const s of services) {
+      expect(file.services[s.name]!.image, s.name).toBe('faultline:local');
+      expect(file.services[s.name]!.command, s.name).toContain(`services/${s.name}/main.ts`);
+      expect(s.env['HOST'], s.name).toBe('0.0.0.0');
+      expect(Number.isInteger(s.port) && s.port > 0, `${s.name} PORT`).toBe(true);
+      expect(withDefaults(s.env['FAULTLINE_PROFILE'] ?? ''), s.name).toBe('resilient');
+    }
+    expect(new Set(services.map((s) => s.port)).size).toBe(services.length);
+  });
+
+  it('names every proxy caller_to_callee for an edge of the taxi app, and no other', () => {
+    expect(proxies.map((p) => p.name).sort()).toEqual(taxi.edges.map(proxyName).sort());
+    expect(new Set(proxies.map((p) => portOf(p.listen))).size).toBe(proxies.length);
+  });
+
+  it("points every caller's <CALLEE>_URL at its own proxy, whose upstream is the callee's port", () => {
+    for (const edge of taxi.edges) {
+      const caller = services.find((s) => s.name === edge.caller)!;
+      const callee = services.find((s) => s.name === edge.callee)!;
+      const proxy = proxies.find((p) => p.name === proxyName(edge))!;
+      expect(caller.env[calleeEnvName(edge.callee)], `${edge.caller} -> ${edge.callee}`).toBe(`http://toxiproxy:${portOf(proxy.listen)}`);
+      expect(proxy.upstream).toBe(`${edge.callee}:${callee.port}`);
+      expect(proxy.listen.startsWith('0.0.0.0:'), `${proxy.name} listens for other containers`).toBe(true);
+    }
+  });
+
+  it('gives no service a dependency URL that bypasses Toxiproxy', () => {
+    for (const s of services) {
+      for (const [key, value] of Object.entries(s.env)) {
+        if (key.endsWith('_URL')) expect(value, `${s.name} ${key}`).toMatch(/^http:\/\/toxiproxy:\d+$/);
+      }
+    }
+  });
+
+  it('loads the proxies into Toxiproxy 2.12 from the mounted config, with proxy metrics on', () => {
+    const toxiproxy = file.services['toxiproxy']!;
+    expect(toxiproxy.image).toBe('ghcr.io/shopify/toxiproxy:2.12.0');
+    expect(toxiproxy.command).toContain('-config=/config/toxiproxy.json');
+    expect(toxiproxy.command).toContain('-proxy-metrics');
+    expect(toxiproxy.volumes).toContain('./dashboards/toxiproxy.json:/config/toxiproxy.json:ro');
+  });
+
+  it('mounts only files and folders that exist in the repository', () => {
+    for (const [name, s] of Object.entries(file.services)) {
+      for (const volume of s.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('./') && source !== './results') expect(existsSync(repoPath(source.slice(2))), `${name}: ${source}`).toBe(true);
+      }
+    }
+  });
+
+  it('publishes host ports on loopback only', () => {
+    for (const [name, s] of Object.entries(file.services)) {
+      for (const port of s.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+  });
+});
+
+describe('the faultline service of docker-compose.yml', () => {
+  const harness = file.services['faultline']!;
+  const argv = (harness.command ?? []).map(withDefaults);
+  const option = (flag: string) => argv[argv.indexOf(flag) + 1];
+
+  it('is not started by default (profile run)', () => {
+    expect(harness.profiles).toEqual(['run']);
+  });
+
+  it('runs a scenario that exists, against the compose Toxiproxy and topology, serving metrics for Prometheus', () => {
+    expect(argv.slice(0, 3)).toEqual(['node', 'bin/faultline.js', 'run']);
+    expect(listScenarios().map((s) => s.name)).toContain(argv[3]);
+    expect(option('--toxiproxy')).toBe('http://toxiproxy:8474');
+    expect(option('--topology')).toBe('dashboards/compose-topology.yaml');
+    expect(option('--metrics-host')).toBe('0.0.0.0');
+    expect(Number(option('--metrics-port'))).toBeGreaterThan(0);
+  });
+});
+
+describe('dashboards/compose-topology.yaml', () => {
+  it('loads, with every compose service external at its compose address and the taxi edges', async () => {
+    const topology = await loadTopology(repoPath('dashboards/compose-topology.yaml'));
+    for (const s of services) {
+      const service = topology.services.find((t) => t.name === s.name);
+      expect(service?.kind, s.name).toBe('external');
+      if (service?.kind === 'external') expect(service.url).toBe(`http://${s.name}:${s.port}`);
+    }
+    expect(topology.edges.map(proxyName).sort()).toEqual(taxi.edges.map(proxyName).sort());
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readRepoFile('Dockerfile');
+
+  it('builds on Node 20 with npm ci and copies folders that exist', () => {
+    expect(dockerfile).toMatch(/^FROM node:20(-[a-z]+)?(\s|$)/m);
+    expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+    for (const [, args] of dockerfile.matchAll(/^COPY (.+)$/gm)) {
+      const sources = args!.trim().split(/\s+/).slice(0, -1);
+      for (const path of sources) expect(existsSync(repoPath(path)), path).toBe(true);
+    }
+  });
+
+  it('keeps what the services and the harness need in the build context', () => {
+    const ignored = readRepoFile('.dockerignore').split('\n').map((l) => l.trim());
+    for (const needed of ['bin', 'harness/src', 'services', 'scenarios', 'dashboards', 'package-lock.json']) expect(ignored).not.toContain(needed);
+    expect(ignored).toContain('node_modules');
+  });
+});
