@@ -68,7 +68,7 @@ async function run(ctx: CommandContext): Promise<number> {
 
 export const servicesCommand: Command = {
   name: 'services',
-  summary: 'Start the sample taxi app on free ports and print each service’s address',
+  summary: 'start the sample taxi app on free ports and print each service’s address',
   usage: [
     'Usage: faultline services [--profile naive|timeouts|retries|resilient] [--seed N]',
     '',
