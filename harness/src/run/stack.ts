@@ -1,6 +1,6 @@
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { FaultlineError } from '../errors.ts';
-import { calleeEnvName, proxyName, type ManagedService, type Topology, type TopologyService } from '../topology/model.ts';
+import { calleeEnvName, proxyName, type ManagedService, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
 import { launchService, type RunningService } from '../topology/launch.ts';
 import { startEmbeddedToxiproxy, type EmbeddedToxiproxyHandle } from './embedded-toxiproxy.ts';
 import type { Journal } from './journal.ts';
@@ -58,10 +58,32 @@ function hostPort(url: string): string {
   return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
 }
 
+/**
+ * The proxy of an edge whose caller is external (`url:`): faultline cannot hand such a caller a
+ * proxy address, so whoever started it (e.g. docker compose) wired it to a proxy named
+ * `caller_to_callee` that already exists. The run adopts that proxy as it is (same listen
+ * address, same upstream) and never replaces or deletes it; its faults still go through it.
+ */
+export async function adoptProxy(toxiproxy: Toxiproxy, edge: TopologyEdge, toxiproxyLabel: string): Promise<Proxy> {
+  const name = proxyName(edge);
+  try {
+    return await toxiproxy.get(name);
+  } catch (error) {
+    if (!String(error).includes('404')) throw new FaultlineError('FL_ENVIRONMENT', `could not read proxy ${name} in Toxiproxy at ${toxiproxyLabel}: ${String(error)}`);
+    const hint = toxiproxyLabel === 'embedded' ? '; pass --toxiproxy <url> of the Toxiproxy the caller is wired through' : '';
+    throw new FaultlineError(
+      'FL_ENVIRONMENT',
+      `caller ${edge.caller} is external (url), so faultline cannot point it at a proxy: proxy ${name} must already exist in Toxiproxy at ${toxiproxyLabel}, with ${edge.caller}'s ${calleeEnvName(edge.callee)} set to its listen address${hint}`,
+    );
+  }
+}
+
 export async function bringUp(options: StackOptions): Promise<Stack> {
   const { topology, journal } = options;
   let embedded: EmbeddedToxiproxyHandle | undefined;
   const proxies = new Map<string, Proxy>();
+  /** Proxies that existed before the run (external callers'): left in place at teardown. */
+  const adopted = new Set<string>();
   const running = new Map<string, RunningService>();
   const ports = new Map<string, string>();
   const envs = new Map<string, Record<string, string>>();
@@ -80,6 +102,7 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
         await embedded.close().catch((e: unknown) => problems.push(`close embedded Toxiproxy: ${String(e)}`));
       } else {
         for (const [name, proxy] of proxies) {
+          if (adopted.has(name)) continue;
           try {
             await proxy.remove();
             journal?.update((entry) => (entry.proxies = entry.proxies.filter((p) => p !== name)));
@@ -131,6 +154,11 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
       const env: Record<string, string> = { HOST: '127.0.0.1', FAULTLINE_PROFILE: options.profile, FAULTLINE_SEED: String(options.seed) };
       for (const edge of topology.edges.filter((e) => e.caller === service.name)) {
         const name = proxyName(edge);
+        if (service.kind === 'external') {
+          proxies.set(name, await adoptProxy(toxiproxy, edge, embedded ? 'embedded' : toxiproxyUrl));
+          adopted.add(name);
+          continue;
+        }
         const upstream = hostPort(urls.get(edge.callee)!);
         journal?.update((entry) => entry.proxies.push(name));
         // populate = create or replace: a stale proxy of the same name (a dead run's) is replaced.

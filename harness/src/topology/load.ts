@@ -61,7 +61,6 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
   for (const edge of edges) {
     rules.edgeServicesExist(edge, services, issues);
     rules.edgeIsNotALoop(edge, issues);
-    rules.callerIsStartedByFaultline(edge, services, issues);
   }
   rules.edgesAreUnique(edges, issues);
   if (issues.issues.length > 0) return { issues: issues.sorted() };

@@ -29,14 +29,6 @@ export function edgeIsNotALoop(edge: Located<TopologyEdge>, issues: IssueList): 
   if (edge.value.caller === edge.value.callee) issues.add(edge.path, `a service cannot depend on itself ('${edge.value.caller}')`);
 }
 
-/** faultline routes a caller through the proxy by starting it with the proxy's address. */
-export function callerIsStartedByFaultline(edge: Located<TopologyEdge>, services: ReadonlyMap<string, TopologyServiceDocument | undefined>, issues: IssueList): void {
-  const caller = services.get(edge.value.caller);
-  if (caller && !caller.command && caller.url) {
-    issues.add(edge.path, `caller '${edge.value.caller}' is external (url): faultline cannot point it at the proxy; only services started with 'command' can be callers`);
-  }
-}
-
 export function edgesAreUnique(edges: readonly Located<TopologyEdge>[], issues: IssueList): void {
   const seen = new Set<string>();
   for (const edge of edges) {

@@ -1,5 +1,6 @@
 import { FaultlineError } from '../../errors.ts';
-import { consoleMode, createConsoleReporter } from '../../report/index.ts';
+import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../metrics/exposition.ts';
+import { combineReporters, consoleMode, createConsoleReporter } from '../../report/index.ts';
 import { exitCodeFor, runScenario, worstExitCode } from '../../run/api.ts';
 import { writeAggregates } from '../../run/outputs.ts';
 import { listScenarios } from '../../scenario/index.ts';
@@ -26,9 +27,26 @@ Options:
   --seed <n>            seed for every random decision (default: the scenario's)
   --time-scale <x>      multiply every scenario duration by x (e.g. 0.25 for quick CI runs)
   --verbose             print the services' output
+  --metrics-port <n>    serve the run's own Prometheus metrics on this port while it runs
+  --metrics-host <addr> address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
+  --metrics-linger <s>  keep serving metrics this long after the last run, so a scraper
+                        sees the final verdicts (default 0)
 
 Exit codes: 0 every SLO met, 1 an SLO missed, 2 usage or input error,
 3 environment error or inconclusive run, 130 SIGINT, 143 SIGTERM.`;
+
+/** Waits `ms` or until `signal` aborts, whichever comes first; leaves no timer behind. */
+function lingerUntil(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -48,6 +66,9 @@ export const runCommand: Command = {
         seed: { type: 'string' },
         'time-scale': { type: 'string' },
         verbose: { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'metrics-linger': { type: 'string' },
       },
       usage,
     );
@@ -57,28 +78,40 @@ export const runCommand: Command = {
     const names = values.all ? listScenarios().map((s) => s.name) : positionals.length > 0 ? positionals : [defaultScenario];
     if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
+    const metricsPort = parseNumberOption(values['metrics-port'], '--metrics-port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number');
+    const lingerSeconds = parseNumberOption(values['metrics-linger'], '--metrics-linger', (n) => n >= 0 && n <= 3600, 'seconds in [0, 3600]') ?? 0;
+    if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined) throw new FaultlineError('FL_USAGE', `--metrics-host and --metrics-linger need --metrics-port\n\n${usage}`);
 
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     const results: RunResult[] = [];
     const codes: number[] = [];
-    for (const name of names) {
-      if (ctx.signal.aborted) break;
-      // The reporter prints the verdict block and the result files when the run ends.
-      const reporter = createConsoleReporter({ stream: ctx.stdout, ...mode });
-      const { result } = await runScenario({
-        scenario: name,
-        ...(values.profile ? { profile: values.profile } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(timeScale !== undefined ? { timeScale } : {}),
-        ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
-        ...(values.topology ? { topology: values.topology } : {}),
-        ...(values.out ? { outDir: values.out } : {}),
-        signal: ctx.signal,
-        events: reporter,
-        ...(values.verbose ? { onServiceOutput: (service: string, line: string) => ctx.stderr.write(`[${service}] ${line}\n`) } : {}),
-      });
-      results.push(result);
-      codes.push(exitCodeFor(result));
+    const metrics = metricsPort === undefined ? undefined : createHarnessMetrics();
+    const metricsServer: MetricsServer | undefined = metrics && (await serveMetrics(metrics.registry, { port: metricsPort!, ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}) }));
+    if (metricsServer) ctx.stderr.write(`harness metrics at ${metricsServer.url}\n`);
+    try {
+      for (const name of names) {
+        if (ctx.signal.aborted) break;
+        // The reporter prints the verdict block and the result files when the run ends.
+        const consoleReporter = createConsoleReporter({ stream: ctx.stdout, ...mode });
+        const reporter = metrics ? combineReporters(consoleReporter, createMetricsReporter(metrics)) : consoleReporter;
+        const { result } = await runScenario({
+          scenario: name,
+          ...(values.profile ? { profile: values.profile } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(timeScale !== undefined ? { timeScale } : {}),
+          ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
+          ...(values.topology ? { topology: values.topology } : {}),
+          ...(values.out ? { outDir: values.out } : {}),
+          signal: ctx.signal,
+          events: reporter,
+          ...(values.verbose ? { onServiceOutput: (service: string, line: string) => ctx.stderr.write(`[${service}] ${line}\n`) } : {}),
+        });
+        results.push(result);
+        codes.push(exitCodeFor(result));
+      }
+      if (metricsServer && lingerSeconds > 0 && !ctx.signal.aborted) await lingerUntil(lingerSeconds * 1000, ctx.signal);
+    } finally {
+      await metricsServer?.close();
     }
     await writeAggregates(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
     if (results.length > 1) {
