@@ -15,6 +15,9 @@ export interface PlanOptions {
   timeScale?: number;
 }
 
+/** Warm-up before every run: long enough for the services' JIT and connection pools. */
+export const defaultWarmupMs = 2000;
+
 /** Scrape period: once a second at full scale, never more often than every 200 ms. */
 export function scrapeIntervalMs(timeScale: number): number {
   return Math.max(200, Math.round(1000 * timeScale));
@@ -80,6 +83,7 @@ export function compilePlan(scenario: Scenario, topology: Topology, options: Pla
     faults,
     events: sortEvents(faults.flatMap((fault) => faultEvents(fault, durationMs))),
     windows: [...builtinWindows(faults, durationMs), ...declared],
+    warmupMs: defaultWarmupMs,
     scrapeIntervalMs: scrapeIntervalMs(timeScale),
     durationMs,
   };

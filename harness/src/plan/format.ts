@@ -49,7 +49,7 @@ export function formatPlan(plan: Plan): string {
   const scale = plan.timeScale === 1 ? '' : `, time scale ${plan.timeScale}`;
   const lines = [
     `scenario ${scenario.name} — ${scenario.description}`,
-    `topology ${plan.topology.name}, profile ${plan.profile}, seed ${plan.seed}${scale}, duration ${formatDuration(plan.durationMs)}, scrape every ${plan.scrapeIntervalMs}ms`,
+    `topology ${plan.topology.name}, profile ${plan.profile}, seed ${plan.seed}${scale}, duration ${formatDuration(plan.durationMs)}, warm-up ${formatDuration(plan.warmupMs)}, scrape every ${plan.scrapeIntervalMs}ms`,
     `proxies  ${plan.proxies.map((p) => `${p.name} (${p.caller} -> ${p.callee})`).join(', ') || 'none'}`,
     ...loadLines(plan),
     'timeline',

@@ -23,6 +23,9 @@ export interface Plan {
   events: readonly PlanEvent[];
   /** Every window an SLO may name, resolved to absolute ranges (built-ins included). */
   windows: readonly PlannedWindow[];
+  /** Unrecorded load before t = 0 at the first stage's rate, so that cold start (JIT, first
+   * connections, caches) is not measured as the system's behaviour. Not time-scaled. */
+  warmupMs: number;
   /** How often each service's /metrics is scraped. */
   scrapeIntervalMs: number;
   /** End of the load; the run ends here (plus draining in-flight requests). */

@@ -70,6 +70,8 @@ export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
       problems.push(...undoProblems);
     }
     const live = stack;
+    await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
+    if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
     const originMs = clock.now() + startLeadMs;
     const elapsed = () => clock.now() - originMs;
     const runtime = new FaultsRuntime(
@@ -170,6 +172,19 @@ export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
   if (recording.problems.length === 0) return result;
   // Leftovers (a fault not removed, a service that would not stop) make the run untrustworthy.
   return { ...result, verdict: 'inconclusive', reasons: [...result.reasons, ...recording.problems] };
+}
+
+/** Unrecorded load at the first stage's rate (at least 5/s), then t = 0 of the run. */
+async function warmUp(plan: Plan, baseUrl: string, events: RunEvents | undefined, signal: AbortSignal | undefined): Promise<void> {
+  if (plan.warmupMs <= 0) return;
+  events?.onPhase?.('warming', `${(plan.warmupMs / 1000).toFixed(1)} s, not recorded`);
+  const rate = Math.max(5, plan.load.stages[0]?.toRate ?? 5);
+  await runLoad({
+    baseUrl,
+    spec: { ...plan.load, stages: [{ durationMs: plan.warmupMs, fromRate: rate, toRate: rate }] },
+    seed: plan.seed,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 function environment(toxiproxy: string, toxiproxyVersion: string): Recording['environment'] {

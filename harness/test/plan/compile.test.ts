@@ -104,18 +104,20 @@ describe('formatPlan and `faultline plan`', () => {
     const c = captureIo();
     expect(await main(['plan', 'dispatch-outage'], c.io)).toBe(0);
     const text = c.text().stdout;
-    expect(text).toContain('t=10.0s   apply  down trip -> dispatch (proxy trip_to_dispatch)');
-    expect(text).toContain('t=25.0s   remove down trip -> dispatch (proxy trip_to_dispatch)');
-    expect(text).toContain('t=0.0s    30/s for 45s');
-    expect(text).toMatch(/fault\s+t=10.0s .. t=25.0s/);
-    expect(text).toContain('[fault] p(99) < 1000ms');
+    expect(text).toContain('t=12.0s   apply  down trip -> dispatch (proxy trip_to_dispatch)');
+    expect(text).toContain('t=32.0s   remove down trip -> dispatch (proxy trip_to_dispatch)');
+    expect(text).toContain('t=0.0s    30/s for 52s');
+    expect(text).toContain('warm-up 2s');
+    expect(text).toMatch(/fault\s+t=12.0s .. t=32.0s/);
+    expect(text).toContain('[fault] p(90) < 500ms');
   });
 
   it('applies --time-scale, --profile and --seed', async () => {
     const c = captureIo();
     expect(await main(['plan', 'dispatch-outage', '--time-scale', '0.25', '--profile', 'naive', '--seed', '3'], c.io)).toBe(0);
-    expect(c.text().stdout).toContain('profile naive, seed 3, time scale 0.25, duration 11.25s, scrape every 250ms');
-    expect(c.text().stdout).toContain('t=2.5s    apply  down');
+    // Scenario durations shrink; the warm-up (about JIT and connections, not the scenario) does not.
+    expect(c.text().stdout).toContain('profile naive, seed 3, time scale 0.25, duration 13s, warm-up 2s, scrape every 250ms');
+    expect(c.text().stdout).toContain('t=3.0s    apply  down');
   });
 
   it('answers bad options and unknown scenarios with exit 2', async () => {
