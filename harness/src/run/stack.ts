@@ -217,6 +217,7 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
       service: (name) => running.get(name),
       relaunch: async (name) => launch(managed(name), ports.get(name) ?? '0'),
       stopService: async (name, how) => {
+        managed(name); // an external service is not ours to stop: say so instead of doing nothing
         const service = running.get(name);
         running.delete(name);
         if (!service) return;

@@ -68,6 +68,9 @@ describe('a run whose callers are external (url)', () => {
     await expect(fetch(through)).rejects.toThrow();
     await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
 
+    // Process faults cannot act on a service someone else started: they fail loudly.
+    await expect(stack.stopService('callee', 'kill')).rejects.toMatchObject({ code: 'FL_FAULT_APPLY' });
+
     expect(await stack.teardown()).toEqual([]);
     const after = await toxiproxy.client.get('caller_to_callee');
     expect(after.listen).toBe(listen);
