@@ -109,14 +109,14 @@ export const runCommand: Command = {
         results.push(result);
         codes.push(exitCodeFor(result));
       }
+      await writeAggregates(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
+      if (results.length > 1) {
+        const line = results.map((r) => `${r.scenario.name}:${r.verdict}`).join('  ');
+        ctx.stdout.write(`\n${results.length} scenarios: ${line}\n`);
+      }
       if (metricsServer && lingerSeconds > 0 && !ctx.signal.aborted) await lingerUntil(lingerSeconds * 1000, ctx.signal);
     } finally {
       await metricsServer?.close();
-    }
-    await writeAggregates(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
-    if (results.length > 1) {
-      const line = results.map((r) => `${r.scenario.name}:${r.verdict}`).join('  ');
-      ctx.stdout.write(`\n${results.length} scenarios: ${line}\n`);
     }
     return worstExitCode(codes);
   },
