@@ -67,6 +67,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('waits only on services that exist, for health only where a healthcheck is defined', () => {
+    const conditions = ['service_started', 'service_healthy', 'service_completed_successfully'];
+    for (const [name, s] of Object.entries(file.services)) {
+      const deps = Array.isArray(s.depends_on) ? Object.fromEntries(s.depends_on.map((d) => [d, { condition: 'service_started' }])) : (s.depends_on ?? {});
+      for (const [dep, { condition }] of Object.entries(deps)) {
+        expect(Object.keys(file.services), `${name} depends on ${dep}`).toContain(dep);
+        expect(conditions, `${name} -> ${dep}`).toContain(condition);
+        if (condition === 'service_healthy') expect(file.services[dep]!.healthcheck, `${dep} has a healthcheck`).toBeDefined();
+      }
+    }
+  });
+
   it('publishes host ports on loopback only', () => {
     for (const [name, s] of Object.entries(file.services)) {
       for (const port of s.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);

@@ -22,6 +22,7 @@ export interface ComposeService {
   volumes?: string[];
   profiles?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: { test: string[] };
 }
 
 export interface ComposeFile {
