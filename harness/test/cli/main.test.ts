@@ -1,16 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-
-function capture() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { io: { stdout: out, stderr: err, env: {} }, text: () => ({ stdout, stderr }) };
-}
+import { captureIo as capture } from '../scenario/capture.ts';
 
 describe('faultline CLI entry', () => {
   it('answers an unknown command with usage and exit code 2', async () => {
