@@ -165,7 +165,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
     if (stack) problems.push(...(await stack.teardown()));
     if (journal && problems.length === 0) journal.forget();
   }
-  if (problems.length > 0 && recording) recording = { ...recording, problems };
+  // recording.problems is `problems` itself, so what cleanup met above is already in it.
   if (!recording) throw new FaultlineError('FL_ENVIRONMENT', 'the run ended before it recorded anything');
   events?.onPhase?.('analysing');
   const result = analyse(recording, plan.scenario);
