@@ -52,10 +52,13 @@ export class StageQueue implements Target {
     return entry;
   }
 
-  /** Resolves when an entry is available (at once if one is). */
-  whenEntry(): Promise<void> {
-    if (this.length > 0) return Promise.resolve();
-    return new Promise((resolve) => (this.entryWaiter = resolve));
+  /**
+   * Calls `waiter` once when an entry is available (at once if one is); `undefined` forgets the
+   * waiter. One waiter at a time: a stage has one consumer.
+   */
+  onEntry(waiter: (() => void) | undefined): void {
+    if (waiter && this.length > 0) return waiter();
+    this.entryWaiter = waiter;
   }
 
   /** Empties the queue, returning its entries in order (used when the stage is removed). */

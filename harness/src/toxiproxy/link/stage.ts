@@ -3,7 +3,7 @@ import type { StageIO } from '../toxics/toxic.ts';
 import type { ActiveToxic } from '../proxy/active-toxic.ts';
 import { passThrough } from '../toxics/toxic.ts';
 import { isEnd, type Chunk, type StreamEnd, type Target } from './chunk.ts';
-import { sleepUntil } from './sleep.ts';
+import { wakeAt } from './sleep.ts';
 import { defaultQueueChunks, StageQueue } from './stage-queue.ts';
 
 /** What a stage tells its direction: the stream ended here, or a toxic closed the connection. */
@@ -16,12 +16,15 @@ export interface StageOwner {
 /** One run of a toxic on a stage: from (re)start to interruption or the end of the stream. */
 interface Run {
   interrupted: boolean;
-  interrupt: () => void;
-  whenInterrupted: Promise<undefined>;
-  timer: NodeJS.Timeout | undefined;
+  /**
+   * The run's pending waits (for an entry, for room, for a deadline), each by its cancel
+   * function. Interrupting cancels them all. A set of callbacks rather than a race against one
+   * long-lived "interrupted" promise: every race would leave a reaction on that promise for the
+   * life of the connection, and the garbage collector would copy them all, chunk after chunk.
+   */
+  readonly waits: Set<() => void>;
   done: Promise<void>;
 }
-
 /**
  * One toxic on one connection direction: its input queue, the toxic's code running on it, and
  * the toxicity roll. Restarting (on update) re-rolls; interrupting makes the toxic forward what
@@ -58,14 +61,7 @@ export class Stage {
       this.counted = true;
       this.toxic.appliedConnections.count++;
     }
-    let interrupt!: () => void;
-    const whenInterrupted = new Promise<undefined>((resolve) => (interrupt = () => resolve(undefined)));
-    const run: Run = { interrupted: false, interrupt, whenInterrupted, timer: undefined, done: Promise.resolve() };
-    run.interrupt = () => {
-      run.interrupted = true;
-      if (run.timer) clearTimeout(run.timer);
-      interrupt();
-    };
+    const run: Run = { interrupted: false, waits: new Set(), done: Promise.resolve() };
     this.run = run;
     const io = this.io(run);
     const attributes = this.toxic.attributes;
@@ -76,14 +72,14 @@ export class Stage {
   async interrupt(): Promise<void> {
     const run = this.run;
     if (!run) return;
-    run.interrupt();
+    interruptRun(run);
     await run.done;
   }
 
   /** Stops the toxic for good (the connection is gone): timers cleared, nothing forwarded. */
   stop(): void {
     this.finished = true;
-    this.run?.interrupt();
+    if (this.run) interruptRun(this.run);
   }
 
   private io(run: Run): StageIO {
@@ -104,13 +100,20 @@ export class Stage {
             lastEnd = entry;
             return null;
           }
-          await Promise.race([stage.queue.whenEntry(), run.whenInterrupted]);
+          await waitUnlessInterrupted(run, undefined, (settle) => {
+            stage.queue.onEntry(() => settle(undefined));
+            return () => stage.queue.onEntry(undefined);
+          });
         }
       },
       async write(chunk: Chunk): Promise<void> {
         if (stage.finished) return;
         if (stage.next.push(chunk) || run.interrupted) return;
-        await Promise.race([stage.next.whenRoom(), run.whenInterrupted]);
+        const next = stage.next;
+        await waitUnlessInterrupted(run, undefined, (settle) => {
+          void next.whenRoom().then(() => settle(undefined));
+          return () => {};
+        });
       },
       end(): void {
         stage.finishWith(lastEnd);
@@ -118,10 +121,11 @@ export class Stage {
       closeLink(): void {
         stage.finishWith({ end: 'close' });
       },
-      async sleepUntil(deadlineMs: number): Promise<boolean> {
-        if (run.interrupted) return false;
-        const slept = sleepUntil(deadlineMs, (timer) => (run.timer = timer)).then(() => true);
-        return (await Promise.race([slept, run.whenInterrupted])) ?? false;
+      sleepUntil(deadlineMs: number): Promise<boolean> {
+        return waitUnlessInterrupted(run, false, (settle) => {
+          const timer = wakeAt(deadlineMs, () => settle(true));
+          return () => timer.cancel();
+        });
       },
     };
   }
@@ -131,4 +135,35 @@ export class Stage {
     this.finished = true;
     this.next.push(end);
   }
+}
+
+/** Cancels every pending wait of the run: each resolves with its "interrupted" value. */
+function interruptRun(run: Run): void {
+  run.interrupted = true;
+  for (const cancel of [...run.waits]) cancel();
+}
+
+/**
+ * Waits for `start`'s event (it calls `settle`) unless the run is or gets interrupted, in which
+ * case it resolves with `interruptedValue`. `start` returns how to undo its registration.
+ */
+function waitUnlessInterrupted<T>(run: Run, interruptedValue: T, start: (settle: (value: T) => void) => () => void): Promise<T> {
+  if (run.interrupted) return Promise.resolve(interruptedValue);
+  return new Promise<T>((resolve) => {
+    let undo: (() => void) | undefined;
+    let settled = false;
+    const settle = (value: T): void => {
+      if (settled) return;
+      settled = true;
+      run.waits.delete(cancel);
+      undo?.();
+      resolve(value);
+    };
+    const cancel = (): void => settle(interruptedValue);
+    run.waits.add(cancel);
+    undo = start(settle);
+    // `start` may have settled at once (the event had already happened): nothing to undo then,
+    // but the registration it made must not outlive the wait.
+    if (settled) undo();
+  });
 }

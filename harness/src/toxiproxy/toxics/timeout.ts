@@ -12,15 +12,23 @@ export const timeoutToxic: ToxicKind = {
   closesOnRemove: true,
   async pipe(io, { timeout = 0 }) {
     const closeAtMs = timeout > 0 ? performance.now() + timeout : Infinity;
-    let expired: Promise<boolean> | undefined;
-    for (;;) {
-      if (timeout > 0) expired ??= io.sleepUntil(closeAtMs);
-      const next = io.read();
-      const outcome = expired ? await Promise.race([next, expired.then((slept) => (slept ? 'expired' : undefined))]) : await next;
-      if (outcome === 'expired') return io.closeLink();
-      if (outcome === undefined) return;
-      if (outcome === null) return io.end();
-      // A chunk: dropped on the floor.
+    // Reading (and dropping) and the expiry are two waits, raced once. Racing the expiry against
+    // each read instead would leave a reaction on it per chunk for as long as the connection lives.
+    const drained = (async () => {
+      for (;;) {
+        const chunk = await io.read();
+        if (chunk === undefined) return 'interrupted' as const;
+        if (chunk === null) return 'ended' as const;
+        // A chunk: dropped on the floor.
+      }
+    })();
+    const expired = timeout > 0 ? io.sleepUntil(closeAtMs).then((slept) => (slept ? ('expired' as const) : ('interrupted' as const))) : undefined;
+    const outcome = expired ? await Promise.race([drained, expired]) : await drained;
+    if (outcome === 'ended') return io.end();
+    if (outcome === 'expired') {
+      io.closeLink();
+      // Keep dropping what still arrives until the connection is gone (it interrupts the run).
+      await drained;
     }
   },
 };
