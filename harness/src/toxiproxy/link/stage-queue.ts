@@ -10,7 +10,8 @@ export const maxQueueBytes = 16 * 1024 * 1024;
  * ever dropped) and are told to wait once the queue is full; the consumer waits while it is empty.
  */
 export class StageQueue implements Target {
-  private entries: Entry[] = [];
+  /** Taken slots are cleared at once: a taken chunk must not be kept alive by the queue. */
+  private entries: (Entry | undefined)[] = [];
   private head = 0;
   private bytes = 0;
   private entryWaiter: (() => void) | undefined;
@@ -42,8 +43,13 @@ export class StageQueue implements Target {
   take(): Entry | undefined {
     if (this.head >= this.entries.length) return undefined;
     const entry = this.entries[this.head]!;
+    this.entries[this.head] = undefined;
     this.head++;
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+    if (this.head === this.entries.length) {
+      // Empty, the usual case between two chunks: start again at the front.
+      this.entries.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
@@ -63,7 +69,7 @@ export class StageQueue implements Target {
 
   /** Empties the queue, returning its entries in order (used when the stage is removed). */
   drainAll(): Entry[] {
-    const rest = this.entries.slice(this.head);
+    const rest = this.entries.slice(this.head) as Entry[];
     this.entries = [];
     this.head = 0;
     this.bytes = 0;

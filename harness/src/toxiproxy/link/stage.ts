@@ -1,8 +1,8 @@
 import type { Random } from '../random.ts';
 import type { StageIO } from '../toxics/toxic.ts';
 import type { ActiveToxic } from '../proxy/active-toxic.ts';
-import { passThrough } from '../toxics/toxic.ts';
 import { isEnd, type Chunk, type StreamEnd, type Target } from './chunk.ts';
+import { runHolding } from './hold.ts';
 import { wakeAt } from './sleep.ts';
 import { defaultQueueChunks, StageQueue } from './stage-queue.ts';
 
@@ -63,9 +63,13 @@ export class Stage {
     }
     const run: Run = { interrupted: false, waits: new Set(), done: Promise.resolve() };
     this.run = run;
-    const io = this.io(run);
-    const attributes = this.toxic.attributes;
-    run.done = (this.applied ? this.toxic.kind.pipe(io, attributes) : passThrough(io)).catch((error: unknown) => this.owner.onStageFailure(error));
+    const { kind, attributes } = this.toxic;
+    const random = this.owner.random;
+    let running: Promise<void>;
+    if (!this.applied) running = runHolding(this, run, () => 0);
+    else if (kind.pipe) running = kind.pipe(this.io(run), attributes);
+    else running = runHolding(this, run, () => kind.holdMs(attributes, random));
+    run.done = running.catch((error: unknown) => this.owner.onStageFailure(error));
   }
 
   /** Makes the running toxic forward what it holds and return; resolves once it has. */
@@ -130,7 +134,8 @@ export class Stage {
     };
   }
 
-  private finishWith(end: StreamEnd): void {
+  /** Forwards the end of the stream (or a toxic's close) and finishes the stage. */
+  finishWith(end: StreamEnd): void {
     if (this.finished) return;
     this.finished = true;
     this.next.push(end);

@@ -1,9 +1,9 @@
-import { passThrough, type ToxicKind } from './toxic.ts';
+import type { ToxicKind } from './toxic.ts';
 
 /** `noop`: passes everything through (a registered type in Toxiproxy, so it can be created). */
 export const noopToxic: ToxicKind = {
   type: 'noop',
   goStruct: 'NoopToxic',
   attributes: [],
-  pipe: (io) => passThrough(io),
+  holdMs: () => 0,
 };

@@ -33,8 +33,8 @@ export interface StageIO<S = unknown> {
   readonly state: S;
 }
 
-/** One toxic type: its API name, attributes and behaviour. One file per type, one registry line. */
-export interface ToxicKind<S = unknown> {
+/** What every toxic type declares. One file per type, one registry line. */
+interface ToxicKindBase<S> {
   /** The API name, e.g. `latency`. */
   readonly type: string;
   /** Toxiproxy's Go struct name, for error messages that match Toxiproxy's. */
@@ -51,16 +51,24 @@ export interface ToxicKind<S = unknown> {
   readonly closesOnRemove?: boolean;
   /** Connections opened while the toxic exists are closed with RST (SO_LINGER 0). */
   readonly resetsPeer?: boolean;
-  /** Runs the toxic on one connection direction until the stream ends or it is interrupted. */
-  pipe(io: StageIO<S>, attributes: Attributes): Promise<void>;
 }
 
-/** Passes chunks through unchanged: the noop toxic, and any toxic whose toxicity roll failed. */
-export async function passThrough(io: StageIO): Promise<void> {
-  for (;;) {
-    const chunk = await io.read();
-    if (chunk === undefined) return;
-    if (chunk === null) return io.end();
-    await io.write(chunk);
-  }
+/** A toxic with its own code on each connection direction (timeout, bandwidth, slicer, …). */
+export interface PipingToxicKind<S = unknown> extends ToxicKindBase<S> {
+  /** Runs the toxic on one connection direction until the stream ends or it is interrupted. */
+  pipe(io: StageIO<S>, attributes: Attributes): Promise<void>;
+  readonly holdMs?: undefined;
 }
+
+/**
+ * A toxic that only holds each chunk for a while, in order (latency, noop). The stage runs it
+ * itself (link/hold.ts), without a promise per chunk: this is the hot path of most scenarios.
+ */
+export interface HoldingToxicKind extends ToxicKindBase<unknown> {
+  /** How long to hold the next chunk, in ms (drawn per chunk, e.g. with jitter). */
+  holdMs(attributes: Attributes, random: Random): number;
+  readonly pipe?: undefined;
+}
+
+/** One toxic type: its API name, attributes and behaviour. */
+export type ToxicKind<S = unknown> = PipingToxicKind<S> | HoldingToxicKind;
