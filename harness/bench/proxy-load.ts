@@ -50,32 +50,52 @@ export async function bulkMegabytesPerSecond(url: string, count: number): Promis
 
 /**
  * Open loop: requests start on a fixed schedule (`ratePerSecond`) whatever the answers do, each
- * timed from its actual start. Enough connections that none waits for a free one.
+ * timed from its actual start. Enough connections that none waits for a free one. The generator
+ * keeps nothing per request beyond its latency in a preallocated array, so that its own garbage
+ * collection (which would stall every request in flight) stays small and rare.
  */
 export async function openLoop(url: string, ratePerSecond: number, durationMs: number, connections: number, warmupMs = 1000): Promise<LoadResult> {
   const pool = new Pool(url, { connections, pipelining: 1 });
-  const latenciesMs: number[] = [];
-  const pending: Promise<void>[] = [];
-  const start = performance.now();
-  let sent = 0;
   // The warm-up opens the pool's connections; only requests started after it are recorded.
   const warmupRequests = Math.round((ratePerSecond * warmupMs) / 1000);
   const total = warmupRequests + Math.round((ratePerSecond * durationMs) / 1000);
+  const latencies = new Float64Array(total - warmupRequests);
+  let recorded = 0;
+  let outstanding = 0;
+  let allSent = false;
+  let failure: unknown;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const send = (index: number): void => {
+    const t0 = performance.now();
+    outstanding++;
+    get(pool, '/').then(
+      () => {
+        if (index >= warmupRequests) latencies[recorded++] = performance.now() - t0;
+        if (--outstanding === 0 && allSent) finish();
+      },
+      (error: unknown) => {
+        failure ??= error;
+        if (--outstanding === 0 && allSent) finish();
+      },
+    );
+  };
+  const start = performance.now();
+  let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * ratePerSecond) / 1000));
-      while (sent < due) {
-        const recorded = sent++ >= warmupRequests;
-        const t0 = performance.now();
-        pending.push(get(pool, '/').then(() => void (recorded && latenciesMs.push(performance.now() - t0))));
-      }
+      while (sent < due) send(sent++);
       if (sent >= total) resolve();
       else setTimeout(tick, 1);
     };
     tick();
   });
-  await Promise.all(pending);
+  allSent = true;
+  if (outstanding > 0) await finished;
   const elapsedMs = performance.now() - start;
   await pool.close();
+  if (failure) throw failure;
+  const latenciesMs = Array.from(latencies.subarray(0, recorded));
   return { requests: latenciesMs.length, elapsedMs, latenciesMs };
 }

@@ -9,14 +9,25 @@ export interface BenchProcess {
   api?: string;
   /** User + system CPU time of the process so far, in µs. */
   cpuMicros(): Promise<number>;
-  /** Starts sampling the process's event-loop delay. */
-  startLoopDelay(): Promise<void>;
-  /** Stops sampling; the delay beyond the 20 ms probe interval (p99, max; ms). */
-  loopDelayMs(): Promise<{ p99: number; max: number }>;
+  /** Starts probing the process: event-loop delay and garbage-collection pauses. */
+  startProbe(): Promise<void>;
+  /** Stops probing; what the process went through since `startProbe`. */
+  probe(): Promise<ProcessProbe>;
   stop(): Promise<void>;
 }
 
-export async function startBenchProcess(role: 'http' | 'pipe' | 'faultline', upstream = ''): Promise<BenchProcess> {
+/** How a benchmark process fared during one measurement. */
+export interface ProcessProbe {
+  /** Event-loop delay beyond the 20 ms probe interval (p99 and max of the probes), ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** Garbage-collection pauses: how many, the longest and their sum, ms. */
+  gcPauses: number;
+  gcMaxMs: number;
+  gcTotalMs: number;
+}
+
+export async function startBenchProcess(role: 'http' | 'pipe' | 'hold' | 'faultline', upstream = ''): Promise<BenchProcess> {
   const child: ChildProcess = fork(new URL('./proxy-child.ts', import.meta.url), ['--role', role, '--upstream', upstream], {
     execArgv: ['--import', import.meta.resolve('tsx')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -35,18 +46,18 @@ export async function startBenchProcess(role: 'http' | 'pipe' | 'faultline', ups
         if (message.cpu) return message.cpu.user + message.cpu.system;
       }
     },
-    async startLoopDelay() {
-      child.send('loop-delay-start');
+    async startProbe() {
+      child.send('probe-start');
       for (;;) {
-        const [message] = (await once(child, 'message')) as [{ loopDelayStarted?: boolean }];
-        if (message.loopDelayStarted) return;
+        const [message] = (await once(child, 'message')) as [{ probeStarted?: boolean }];
+        if (message.probeStarted) return;
       }
     },
-    async loopDelayMs() {
-      child.send('loop-delay');
+    async probe() {
+      child.send('probe');
       for (;;) {
-        const [message] = (await once(child, 'message')) as [{ loopDelayMs?: { p99: number; max: number } }];
-        if (message.loopDelayMs) return message.loopDelayMs;
+        const [message] = (await once(child, 'message')) as [{ probe?: ProcessProbe }];
+        if (message.probe) return message.probe;
       }
     },
     async stop() {
