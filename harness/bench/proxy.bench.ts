@@ -10,7 +10,8 @@ import { fixed, median, quantile } from './proxy-stats.ts';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const throughputMs = Number(process.env.BENCH_THROUGHPUT_MS ?? 2000);
 const singleMs = 1500;
-const bulkCount = 20;
+// 200 MiB per measurement: at 20 MiB (tens of milliseconds) the figure swung ±40 % on this VM.
+const bulkCount = 200;
 const fidelityMs = 4000;
 const fidelityRounds = Number(process.env.BENCH_FIDELITY_ROUNDS ?? 5);
 
