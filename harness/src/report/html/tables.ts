@@ -94,6 +94,7 @@ export function renderEnvironment(result: RunResult): string {
   return `<dl class="env">${items.join('')}</dl>`;
 }
 
+/** A table in its own horizontal scroller: on a narrow screen the table scrolls, not the page. */
 export function table(headers: readonly string[], rows: readonly string[]): string {
-  return `<table><thead><tr>${headers.map(th).join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr>${headers.map(th).join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
