@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The HTML report as a browser shows it (Chromium through playwright-core): what a reader sees,
 // which the structural tests in html.test.ts cannot tell — colours, layout, sizes, requests.
 import { existsSync } from 'node:fs';
@@ -120,7 +121,7 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
             const viewBoxWidth = (svg as SVGSVGElement).viewBox.baseVal.width;
             const label = svg.querySelector('text');
             const labelPx = label ? parseFloat(getComputedStyle(label).fontSize) * (box.width / viewBoxWidth) : 0;
-            const bands = [...svg.querySelectorAll('rect.fault')].map((rect) => {
+            const bands = Array.from(svg.querySelectorAll('rect.fault')).map((rect) => {
               const r = rect.getBoundingClientRect();
               return { fromMs: Number(rect.getAttribute('data-from-ms')), toMs: Number(rect.getAttribute('data-to-ms')), left: r.left - box.left, width: r.width };
             });
