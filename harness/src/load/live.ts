@@ -20,7 +20,11 @@ export interface LiveSecond {
   /** Latency from the scheduled time of the responses completed in this second (ms). */
   p50Ms: number;
   p99Ms: number;
+  /** Each of those latencies (ms; empty without a sample log), e.g. for a Prometheus histogram. */
+  latenciesMs: Float64Array;
 }
+
+const noLatencies = new Float64Array(0);
 
 /**
  * Per-second counters for live progress. Counts are attributed to the second in which they
@@ -54,8 +58,10 @@ export class LiveSeconds {
   roll(nowMs: number, inFlight: number): void {
     while (nowMs >= this.rollAtMs) {
       const startMs = this.#index * 1000;
+      let latenciesMs: Float64Array = noLatencies;
       if (this.#log !== undefined) {
-        this.#log.recordFromScheduled(this.#latency, this.#fromSample, this.#log.length);
+        latenciesMs = this.#log.latenciesFromScheduled(this.#fromSample, this.#log.length);
+        for (const ms of latenciesMs) this.#latency.recordMs(ms);
         this.#fromSample = this.#log.length;
       }
       const second: LiveSecond = {
@@ -68,6 +74,7 @@ export class LiveSeconds {
         inFlight,
         p50Ms: this.#latency.percentileMs(50),
         p99Ms: this.#latency.percentileMs(99),
+        latenciesMs,
       };
       this.sent = this.ok = this.errors = this.dropped = 0;
       this.#latency.reset();

@@ -47,6 +47,13 @@ export class SampleLog {
     for (let i = from; i < to; i++) histogram.recordMs(this.#endMs[i]! - this.#scheduledMs[i]!);
   }
 
+  /** Latencies of samples [from, to), measured from the scheduled time (ms). */
+  latenciesFromScheduled(from = 0, to = this.length): Float64Array {
+    const latencies = new Float64Array(Math.max(0, to - from));
+    for (let i = from; i < to; i++) latencies[i - from] = this.#endMs[i]! - this.#scheduledMs[i]!;
+    return latencies;
+  }
+
   /** Records every sample into `histogram`, latency measured from the actual send. */
   recordFromSent(histogram: LatencyHistogram): void {
     for (let i = 0; i < this.length; i++) histogram.recordMs(this.#endMs[i]! - this.#sentMs[i]!);

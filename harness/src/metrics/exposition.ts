@@ -28,10 +28,9 @@ export function createHarnessMetrics(): HarnessMetrics {
   return {
     registry,
     requests: new Counter({ name: 'faultline_requests_total', help: 'Load requests of the run, by outcome (ok, error, dropped = not sent, in-flight cap reached).', labelNames: ['scenario', 'outcome'], registers }),
-    // Live progress carries one p99 per elapsed second, not every sample: the histogram observes
-    // that p99 once per second, so its quantiles are quantiles of per-second p99s (an upper
-    // envelope of request latency). The exact distribution is in result.json and the report.
-    requestDuration: new Histogram({ name: 'faultline_request_duration_seconds', help: "Each elapsed second's p99 request latency, observed once per second.", labelNames: ['scenario'], buckets: durationBucketsSeconds, registers }),
+    // Every response, observed when its second ends (live progress carries each second's
+    // latencies), measured from the scheduled send like every latency faultline reports.
+    requestDuration: new Histogram({ name: 'faultline_request_duration_seconds', help: 'Latency of each load response (errors included), from its scheduled send time.', labelNames: ['scenario'], buckets: durationBucketsSeconds, registers }),
     faultActive: new Gauge({ name: 'faultline_fault_active', help: 'Whether a planned fault is applied right now (1) or not (0).', labelNames: ['scenario', 'fault'], registers }),
     sloPassed: new Gauge({ name: 'faultline_slo_passed', help: 'Verdict of each SLO of the last finished run of a scenario: 1 met, 0 missed.', labelNames: ['scenario', 'slo'], registers }),
   };
@@ -53,7 +52,10 @@ export function createMetricsReporter(metrics: HarnessMetrics): RunEvents {
       metrics.requests.labels({ scenario, outcome: 'ok' }).inc(Math.max(0, s.reqPerSec - s.errors));
       metrics.requests.labels({ scenario, outcome: 'error' }).inc(s.errors);
       metrics.requests.labels({ scenario, outcome: 'dropped' }).inc(s.dropped);
-      if (s.reqPerSec > 0 && Number.isFinite(s.p99Ms)) metrics.requestDuration.labels({ scenario }).observe(s.p99Ms / 1000);
+      if (s.latenciesMs && s.latenciesMs.length > 0) {
+        const histogram = metrics.requestDuration.labels({ scenario });
+        for (let i = 0; i < s.latenciesMs.length; i++) histogram.observe(s.latenciesMs[i]! / 1000);
+      }
     },
     onFault: (e) => {
       // A failed apply leaves the fault off; a failed remove leaves it on (it may still hold).

@@ -20,6 +20,11 @@ export interface SecondProgress {
   totalMs: number;
   reqPerSec: number;
   p99Ms: number;
+  /**
+   * Latency of every response completed in that second, from its scheduled time (ms). Optional:
+   * a reporter that only shows progress needs none of it.
+   */
+  latenciesMs?: ArrayLike<number>;
   /** Errors in that second. */
   errors: number;
   /** Requests dropped in that second (in-flight cap reached). */

@@ -127,6 +127,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
           totalMs: plan.durationMs,
           reqPerSec: s.sent,
           p99Ms: s.p99Ms,
+          latenciesMs: s.latenciesMs,
           errors: s.errors,
           dropped: s.dropped,
           activeFaults: runtime.activeLabels(),

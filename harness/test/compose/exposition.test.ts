@@ -10,8 +10,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-function second(reqPerSec: number, errors: number, dropped: number, p99Ms: number) {
-  return { elapsedMs: 1000, totalMs: 10_000, reqPerSec, errors, dropped, p99Ms, activeFaults: [] };
+function second(reqPerSec: number, errors: number, dropped: number, p99Ms: number, latenciesMs?: number[]) {
+  return { elapsedMs: 1000, totalMs: 10_000, reqPerSec, errors, dropped, p99Ms, activeFaults: [], ...(latenciesMs ? { latenciesMs } : {}) };
 }
 
 /** The value of one series in exposition text, e.g. `faultline_requests_total{…outcome="ok"}`. */
@@ -40,15 +40,20 @@ describe('the harness metrics reporter', () => {
     expect(value(text, 'faultline_fault_active{scenario="dispatch-outage",fault="dispatch-down"}')).toBe(0);
     expect(value(text, 'faultline_requests_total{scenario="dispatch-outage",outcome="error"}')).toBe(0);
 
-    reporter.onSecond!(second(100, 3, 2, 40));
-    reporter.onSecond!(second(50, 0, 0, 700));
+    reporter.onSecond!(second(100, 3, 2, 40, [10, 20, 40, 700]));
+    reporter.onSecond!(second(50, 0, 0, 700, [30, 800]));
+    reporter.onSecond!(second(0, 0, 0, 0)); // a progress-only second: nothing to observe
     reporter.onFault!({ id: 'dispatch-down', label: 'down', action: 'apply', atMs: 3000 });
     text = await metrics.registry.metrics();
     expect(value(text, 'faultline_requests_total{scenario="dispatch-outage",outcome="ok"}')).toBe(147);
     expect(value(text, 'faultline_requests_total{scenario="dispatch-outage",outcome="error"}')).toBe(3);
     expect(value(text, 'faultline_requests_total{scenario="dispatch-outage",outcome="dropped"}')).toBe(2);
-    expect(value(text, 'faultline_request_duration_seconds_count{scenario="dispatch-outage"}')).toBe(2);
-    expect(value(text, 'faultline_request_duration_seconds_bucket{le="0.05",scenario="dispatch-outage"}')).toBe(1);
+    // Every response is observed, not one p99 per second.
+    expect(value(text, 'faultline_request_duration_seconds_count{scenario="dispatch-outage"}')).toBe(6);
+    expect(value(text, 'faultline_request_duration_seconds_bucket{le="0.05",scenario="dispatch-outage"}')).toBe(4);
+    expect(value(text, 'faultline_request_duration_seconds_bucket{le="0.5",scenario="dispatch-outage"}')).toBe(4);
+    expect(value(text, 'faultline_request_duration_seconds_bucket{le="1",scenario="dispatch-outage"}')).toBe(6);
+    expect(value(text, 'faultline_request_duration_seconds_sum{scenario="dispatch-outage"}')).toBeCloseTo(1.6, 6);
     expect(value(text, 'faultline_fault_active{scenario="dispatch-outage",fault="dispatch-down"}')).toBe(1);
 
     reporter.onFault!({ id: 'dispatch-down', label: 'down', action: 'remove', atMs: 8000, error: 'proxy gone' });

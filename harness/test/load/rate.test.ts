@@ -36,6 +36,13 @@ describe('the open-model load generator', () => {
     expect(seconds.map((s) => s.scheduled)).toEqual([200, 200, 200]);
     expect(seconds.reduce((sum, s) => sum + s.sent, 0)).toBe(600);
     expect(seconds.every((s) => s.errors === 0 && s.dropped === 0 && s.p99Ms >= s.p50Ms)).toBe(true);
+    // Each second carries the latency of every response it completed (for the Prometheus
+    // histogram), the very latencies of the samples, measured from the scheduled time.
+    for (const s of seconds) expect(s.latenciesMs.length).toBe(s.ok + s.errors);
+    const carried = seconds.flatMap((s) => [...s.latenciesMs]);
+    expect(carried.length).toBeGreaterThan(590);
+    const sampleLatencies = new Set(outcome.samples.map((s) => s.endMs - s.scheduledMs));
+    expect(carried.every((ms) => sampleLatencies.has(ms))).toBe(true);
     expect(outcome.histogram.fromScheduled.count).toBe(600);
     expect(outcome.histogram.fromScheduled.p99).toBeGreaterThanOrEqual(outcome.histogram.fromSent.p99);
   });
