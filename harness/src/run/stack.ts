@@ -4,6 +4,7 @@ import { calleeEnvName, proxyName, type ManagedService, type Topology, type Topo
 import { launchService, type RunningService } from '../topology/launch.ts';
 import { startEmbeddedToxiproxy, type EmbeddedToxiproxyHandle } from './embedded-toxiproxy.ts';
 import type { Journal } from './journal.ts';
+import { toxiproxyVersionNumber } from './toxiproxy-version.ts';
 
 export interface StackOptions {
   topology: Topology;
@@ -125,7 +126,7 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
     const toxiproxy = new Toxiproxy(toxiproxyUrl);
     let version: string;
     try {
-      version = await toxiproxy.getVersion();
+      version = toxiproxyVersionNumber(await toxiproxy.getVersion());
     } catch (error) {
       throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `Toxiproxy at ${toxiproxyUrl} is unreachable (${error instanceof Error ? error.message : String(error)}); start it or drop --toxiproxy to use the embedded one`);
     }
