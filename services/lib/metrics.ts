@@ -75,14 +75,22 @@ export function createServiceMetrics(options: ServiceMetricsOptions): ServiceMet
   return metrics;
 }
 
-/** Exposes a dependency's series at 0, so a scrape sees them before the first call. */
+/**
+ * Exposes a dependency's series at 0, so a scrape sees them before the first call. The breaker's
+ * series are not among them: they exist only where the profile has a breaker (see
+ * zeroBreaker), so a report or dashboard never shows a breaker "closed" that is not there.
+ */
 export function zeroDependency(metrics: ServiceMetrics, dependency: string): void {
   metrics.dependencyCalls.labels({ dependency }).inc(0);
   for (const outcome of attemptOutcomes) metrics.dependencyAttempts.labels({ dependency, outcome }).inc(0);
   for (const outcome of callOutcomes) metrics.dependencyDuration.zero({ dependency, outcome });
-  metrics.breakerState.labels({ dependency }).set(0);
-  for (const to of breakerStates) metrics.breakerTransitions.labels({ dependency, to }).inc(0);
   metrics.bulkheadActive.labels({ dependency }).set(0);
   metrics.bulkheadQueued.labels({ dependency }).set(0);
   metrics.bulkheadRejections.labels({ dependency }).inc(0);
+}
+
+/** Exposes a dependency's breaker series at 0 (closed, no transition): it has a breaker. */
+export function zeroBreaker(metrics: ServiceMetrics, dependency: string): void {
+  metrics.breakerState.labels({ dependency }).set(0);
+  for (const to of breakerStates) metrics.breakerTransitions.labels({ dependency, to }).inc(0);
 }

@@ -28,6 +28,17 @@ describe('service metrics', () => {
     zero('faultline_injected_faults_total', { kind: 'delay' });
   });
 
+  it('exposes breaker series only for dependencies whose profile has a breaker', async () => {
+    const { url } = await startService(cleanup, tripService, { profile: builtinProfiles.naive, dependencyUrls: deps });
+    const text = (await getJson(`${url}/metrics`)).body as string;
+    for (const dependency of ['passenger', 'dispatch', 'notification']) {
+      expect(sampleValue(text, 'dependency_calls_total', { dependency, service: 'trip' })).toBe(0);
+      // No breaker in `naive`: no series, rather than a breaker shown "closed" that is not there.
+      expect(sampleValue(text, 'circuit_breaker_state', { dependency, service: 'trip' })).toBeUndefined();
+      expect(sampleValue(text, 'circuit_breaker_transitions_total', { dependency, to: 'open', service: 'trip' })).toBeUndefined();
+    }
+  });
+
   it('times server requests by route template, method and status', async () => {
     const { url } = await startService(cleanup, passengerService);
     await getJson(`${url}/passengers/p-1`);

@@ -17,7 +17,7 @@ import {
   type IPolicy,
   type IBackoffFactory,
 } from 'cockatiel';
-import type { ServiceMetrics, BreakerStateName } from '../metrics.ts';
+import { zeroBreaker, type ServiceMetrics, type BreakerStateName } from '../metrics.ts';
 import type { BreakerPolicyConfig, DependencyPolicy, RetryPolicyConfig } from '../profile/schema.ts';
 import type { Random } from '../random.ts';
 import { isTransientFailure } from './errors.ts';
@@ -81,6 +81,7 @@ export function buildPolicies(dependency: string, policy: DependencyPolicy, metr
   let breakerPolicy: CircuitBreakerPolicy | undefined;
   if (policy.breaker) {
     breakerPolicy = circuitBreaker(handleWhen(isTransientFailure), { halfOpenAfter: policy.breaker.halfOpenAfterMs, breaker: makeBreaker(policy.breaker) });
+    zeroBreaker(metrics, dependency);
     breakerPolicy.onStateChange((state) => {
       metrics.breakerState.set(labels, state);
       metrics.breakerTransitions.inc({ dependency, to: stateNames[state] });
