@@ -63,35 +63,9 @@ async function start(): Promise<{ port: number; api?: string }> {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { port: (server.address() as AddressInfo).port };
   }
-  if (values.role === 'pipe') {
-    const server = createServer({ noDelay: true }, (client: Socket) => {
-      const upstream = connect({ host: upstreamHost, port: Number(upstreamPort), noDelay: true });
-      client.pipe(upstream).pipe(client);
-      const close = (): void => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', close);
-      upstream.on('error', close);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { port: (server.address() as AddressInfo).port };
-  }
-  if (values.role === 'hold') {
-    const server = createServer({ noDelay: true }, (client: Socket) => {
-      const upstream = connect({ host: upstreamHost, port: Number(upstreamPort), noDelay: true });
-      client.pipe(upstream);
-      holdDownstream(upstream, client, 100);
-      const close = (): void => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', close);
-      upstream.on('error', close);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { port: (server.address() as AddressInfo).port };
-  }
+  // The bare pipe and the hold yardstick differ only in how the server's bytes come back.
+  if (values.role === 'pipe') return bareProxy((upstream, client) => upstream.pipe(client));
+  if (values.role === 'hold') return bareProxy((upstream, client) => holdDownstream(upstream, client, 100));
   const toxiproxy = await startToxiproxy({ port: 0, seed: 1 });
   const answer = await fetch(`${toxiproxy.url}/proxies`, {
     method: 'POST',
@@ -99,6 +73,23 @@ async function start(): Promise<{ port: number; api?: string }> {
   });
   const { listen } = (await answer.json()) as { listen: string };
   return { port: Number(listen.split(':')[1]), api: toxiproxy.url };
+}
+
+/** A minimal Node proxy to --upstream: client bytes piped up, `downstream` wires the way back. */
+async function bareProxy(downstream: (upstream: Socket, client: Socket) => void): Promise<{ port: number }> {
+  const server = createServer({ noDelay: true }, (client: Socket) => {
+    const upstream = connect({ host: upstreamHost, port: Number(upstreamPort), noDelay: true });
+    client.pipe(upstream);
+    downstream(upstream, client);
+    const close = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', close);
+    upstream.on('error', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port };
 }
 
 /** Forwards `source` to `sink`, each chunk `delayMs` after it was read; no backpressure (a yardstick). */
