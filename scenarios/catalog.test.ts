@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../harness/src/run/api.ts';
+import { runScenario } from '../harness/src/api/run-scenario.ts';
 import { listScenarios } from '../harness/src/scenario/index.ts';
 
 // The discrimination property of the catalog, in the fast mode CI uses: every scenario passes

@@ -2,11 +2,11 @@
  * faultline's programmatic API: run scenarios from your own code (e.g. a vitest suite) and get
  * the typed result; start the embedded Toxiproxy; load and validate scenario files.
  */
-export { runScenario, planScenario, exitCodeFor, type RunScenarioOptions, type RunScenarioOutcome } from './run/api.ts';
+export { runScenario, planScenario, exitCodeFor, type RunScenarioOptions, type RunScenarioOutcome } from './api/run-scenario.ts';
 export { startToxiproxy } from './toxiproxy/index.ts';
-export { loadScenario } from './scenario/index.ts';
+export { admitScenario, loadScenario, type Admitted } from './gate/index.ts';
 export { ExitCode, FaultlineError, InputError, type InputIssue } from './errors.ts';
-export type { RunResult, SloVerdict, WindowStats } from './slo/result.ts';
-export type { Recording } from './run/recording.ts';
+export type { RunResult, SloVerdict, WindowStats } from './model/result.ts';
+export type { Recording } from './model/recording.ts';
 export type { Scenario } from './scenario/model.ts';
 export type { Plan } from './plan/model.ts';

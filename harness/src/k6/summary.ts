@@ -1,5 +1,5 @@
 import { InputError, type InputIssue } from '../errors.ts';
-import { formatPath, sourceFromText, type FieldPath } from '../scenario/source.ts';
+import { formatPath, sourceFromText, type FieldPath } from '../document/source.ts';
 
 /** What faultline reads back from a k6 run. Times in ms, rates 0..1 or per second. */
 export interface K6Summary {

@@ -1,4 +1,4 @@
-import type { RequestErrorKind } from '../run/recording.ts';
+import type { RequestErrorKind } from '../model/recording.ts';
 
 /** Raised (as an abort reason) when a request outlives the client timeout. */
 export class ClientTimeoutError extends Error {

@@ -4,7 +4,7 @@
  * dropped and counted), and latency is measured from each request's scheduled time.
  */
 import type { LoadSpec } from '../scenario/model.ts';
-import type { RequestSample } from '../run/recording.ts';
+import type { RequestSample } from '../model/recording.ts';
 import type { LatencySummaryMs } from './latency.ts';
 import type { LiveSecond } from './live.ts';
 import { executeLoad } from './run.ts';

@@ -1,7 +1,7 @@
 import type { Pool } from 'undici';
 import type { LoadSpec } from '../scenario/model.ts';
 import type { LoadOutcome, LoadRunOptions } from './index.ts';
-import type { RequestSample } from '../run/recording.ts';
+import type { RequestSample } from '../model/recording.ts';
 import { compileBody } from './body.ts';
 import type { BodyRenderer } from './body.ts';
 import { ClientTimeoutError, classifyError, successTable } from './classify.ts';

@@ -1,4 +1,4 @@
-import type { RequestErrorKind, RequestSample } from '../run/recording.ts';
+import type { RequestErrorKind, RequestSample } from '../model/recording.ts';
 import type { LatencyHistogram } from './latency.ts';
 
 /** Error kinds by code; code 0 is success. */

@@ -1,5 +1,5 @@
 import { FaultlineError } from '../errors.ts';
-import type { MetricSample } from '../run/recording.ts';
+import type { MetricSample } from '../model/recording.ts';
 
 /**
  * Parses the Prometheus text exposition format 0.0.4 (what prom-client and most exporters

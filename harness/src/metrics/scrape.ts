@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { MetricSample, Scrape } from '../run/recording.ts';
+import type { MetricSample, Scrape } from '../model/recording.ts';
 import { parsePrometheusText } from './parse.ts';
 
 /**

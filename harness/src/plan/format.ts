@@ -1,6 +1,6 @@
 import type { FaultSpec } from '../scenario/model.ts';
-import { formatDuration } from '../scenario/units.ts';
-import { formatLink } from '../topology/link.ts';
+import { formatDuration } from '../document/units.ts';
+import { formatLink } from '../document/link.ts';
 import { proxyName } from '../topology/model.ts';
 import type { Plan } from './model.ts';
 

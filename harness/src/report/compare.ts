@@ -1,4 +1,4 @@
-import type { RunResult, WindowStats } from '../slo/result.ts';
+import type { RunResult, WindowStats } from '../model/result.ts';
 import { palette } from './ansi.ts';
 import { displayUnit, formatMs, formatValue, trim } from './format.ts';
 import { verdictWord } from './labels.ts';

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { CLEAR_LINE, palette, stripAnsi } from './ansi.ts';
-import type { FaultEvent, PlanInfo, RunEvents, RunPhase, SecondProgress } from './events.ts';
+import type { FaultEvent, PlanInfo, RunEvents, RunPhase, SecondProgress } from '../model/events.ts';
 import { formatAt, formatMs, trim } from './format.ts';
 import { renderSummary } from './summary.ts';
 

@@ -3,8 +3,8 @@
  * computes anything analysis should. Console (live progress + summary), result.json, JUnit XML,
  * a self-contained HTML report, and the text table of `faultline compare`.
  */
-export type { FaultEvent, PlanInfo, ResultFiles, RunEvents, RunPhase, SecondProgress } from './events.ts';
-export { combineReporters } from './events.ts';
+export type { FaultEvent, PlanInfo, ResultFiles, RunEvents, RunPhase, SecondProgress } from '../model/events.ts';
+export { combineReporters } from '../model/events.ts';
 export { consoleMode, createConsoleReporter, type ConsoleReporterOptions } from './console.ts';
 export { renderSummary, type SummaryOptions } from './summary.ts';
 export { renderResultJson, writeResultJson } from './json.ts';

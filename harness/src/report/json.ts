@@ -1,4 +1,4 @@
-import type { RunResult } from '../slo/result.ts';
+import type { RunResult } from '../model/result.ts';
 import { writeTextFile } from './write.ts';
 
 /** result.json: the RunResult as pretty JSON (the contract is docs/result-json.md). */

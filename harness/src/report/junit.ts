@@ -1,4 +1,4 @@
-import type { RunResult, SloVerdict } from '../slo/result.ts';
+import type { RunResult, SloVerdict } from '../model/result.ts';
 import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
 import { faultEvidence, faultLabel, resultTitle } from './labels.ts';
 import { escapeXmlText, xmlAttrs } from './xml.ts';

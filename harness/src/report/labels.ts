@@ -1,5 +1,5 @@
-import type { FaultRecord } from '../run/recording.ts';
-import type { RunResult } from '../slo/result.ts';
+import type { FaultRecord } from '../model/recording.ts';
+import type { RunResult } from '../model/result.ts';
 
 /** `PASS`, `FAIL`, `INCONCLUSIVE`. */
 export function verdictWord(verdict: RunResult['verdict']): string {

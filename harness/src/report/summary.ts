@@ -1,6 +1,6 @@
-import type { RunResult, SloVerdict } from '../slo/result.ts';
+import type { RunResult, SloVerdict } from '../model/result.ts';
 import { palette, type Palette } from './ansi.ts';
-import type { ResultFiles } from './events.ts';
+import type { ResultFiles } from '../model/events.ts';
 import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
 import { faultEvidence, faultLabel, verdictWord } from './labels.ts';
 import { renderTable } from './table.ts';

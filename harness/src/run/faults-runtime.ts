@@ -1,6 +1,6 @@
 import { describeFault, driverFor, type FaultContext } from '../faults/index.ts';
 import type { FaultSpec } from '../scenario/model.ts';
-import type { FaultRecord } from './recording.ts';
+import type { FaultRecord } from '../model/recording.ts';
 
 function targetOf(fault: FaultSpec): string {
   return 'service' in fault ? fault.service : `${fault.caller} -> ${fault.callee}`;

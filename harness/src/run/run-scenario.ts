@@ -4,14 +4,12 @@ import { FaultlineError } from '../errors.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
-import type { RunEvents } from '../report/index.ts';
-import { analyse } from '../slo/analyse.ts';
-import type { RunResult } from '../slo/result.ts';
+import type { RunEvents } from '../model/events.ts';
 import { faultlineVersion } from '../util/version.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { FaultsRuntime } from './faults-runtime.ts';
 import { Journal } from './journal.ts';
-import type { Recording } from './recording.ts';
+import type { Recording } from '../model/recording.ts';
 import { bringUp, type Stack } from './stack.ts';
 import { runTimeline } from './timeline.ts';
 import { undoDeadRuns } from './undo.ts';
@@ -39,9 +37,11 @@ export function newRunId(): string {
 /**
  * Executes a plan against the real world — the one impure stage: brings the system up, drives
  * the load, applies the fault timeline, scrapes metrics, and always tears everything down.
- * Returns the analysed result (also for an interrupted run, with status `interrupted`).
+ * Returns what it observed — the Recording, every problem met (cleanup's included) in it — and
+ * judges nothing: the verdict is analysis's alone. An interrupted run returns its recording too,
+ * with status `interrupted`.
  */
-export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
+export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   const { plan, events } = options;
   const clock = options.clock ?? systemClock;
   const runId = newRunId();
@@ -168,11 +168,7 @@ export async function executePlan(options: ExecuteOptions): Promise<RunResult> {
   }
   // recording.problems is `problems` itself, so what cleanup met above is already in it.
   if (!recording) throw new FaultlineError('FL_ENVIRONMENT', 'the run ended before it recorded anything');
-  events?.onPhase?.('analysing');
-  const result = analyse(recording, plan.scenario);
-  if (recording.problems.length === 0) return result;
-  // Leftovers (a fault not removed, a service that would not stop) make the run untrustworthy.
-  return { ...result, verdict: 'inconclusive', reasons: [...result.reasons, ...recording.problems] };
+  return recording;
 }
 
 /** Unrecorded load at the first stage's rate (at least 5/s), then t = 0 of the run. */

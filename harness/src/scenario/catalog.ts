@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { FaultlineError } from '../errors.ts';
 import { repoPath } from '../util/tsx.ts';
-import { field } from './check.ts';
-import { sourceFromText } from './source.ts';
+import { field } from '../document/check.ts';
+import { sourceFromText } from '../document/source.ts';
 
 /** Folder of the named scenarios: `<repo>/scenarios`. */
 export const scenariosDir = resolve(repoPath('scenarios'));
@@ -50,5 +50,8 @@ export function resolveScenarioRef(ref: string, dir: string = scenariosDir): str
     if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ref) && existsSync(file)) return file;
   }
   const known = listScenarios(dir).map((s) => s.name);
-  throw new FaultlineError('FL_UNKNOWN_SCENARIO', `unknown scenario '${ref}': no such file, and no scenario of that name (known: ${known.join(', ') || 'none'})`);
+  throw new FaultlineError(
+    'FL_UNKNOWN_SCENARIO',
+    `unknown scenario '${ref}': no file at ${resolve(ref)}, and no ${ref}.yaml in ${dir} (known: ${known.join(', ') || 'none'})`,
+  );
 }

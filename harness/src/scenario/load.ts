@@ -1,51 +1,51 @@
-import { existsSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
 import type { InputIssue } from '../errors.ts';
-import { checkTopology } from '../topology/load.ts';
-import { parseLink } from '../topology/link.ts';
-import type { Topology, TopologyEdge } from '../topology/model.ts';
-import { builtinTopologies, topologyRef } from '../topology/resolve.ts';
-import { IssueList, field, salvage, salvageItems, schemaIssues } from './check.ts';
-import type { Located } from './check.ts';
-import { nameText } from './fields.ts';
-import { deepFreeze } from './freeze.ts';
-import type { Scenario, SloSpec } from './model.ts';
+import { parseLink, type TopologyEdge } from '../document/link.ts';
+import { IssueList, field, salvage, salvageItems, schemaIssues } from '../document/check.ts';
+import type { Located } from '../document/check.ts';
+import { nameText } from '../document/fields.ts';
+import { deepFreeze } from '../document/freeze.ts';
+import type { FaultSpec, Scenario, SloSpec } from './model.ts';
 import { faultDocument, normaliseFault } from './faults/index.ts';
 import { normaliseLoad, normaliseSlo, normaliseWindow } from './normalise.ts';
 import * as rules from './rules.ts';
 import { loadDocument, scenarioDocument, sloDocument, windowDocument } from './schema.ts';
-import { readYamlSource } from './source.ts';
-import type { YamlSource } from './source.ts';
+import { readYamlSource } from '../document/source.ts';
+import type { YamlSource } from '../document/source.ts';
 
-/** Outcome of checking one scenario file: the frozen scenario, or every issue found. */
+/**
+ * Outcome of checking one scenario file on its own: the frozen scenario (when the file has no
+ * issue), every issue found, and what the topology rules of the validation gate (gate/) need,
+ * located in this file.
+ */
 export interface ScenarioCheck {
   scenario?: Scenario;
-  topology?: Topology;
+  /** Every issue of the file, in reading order. */
   issues: InputIssue[];
+  source: YamlSource;
+  references: ScenarioReferences;
+}
+
+/** What a scenario names in its topology, each with the field it came from. */
+export interface ScenarioReferences {
+  /** `topology:` as written (default `taxi`). */
+  topology: Located<string>;
+  /** `load.target`, when well-formed. */
+  target?: Located<string>;
+  /** Every fault that normalised, and the `link`/`service` of every fault with a well-formed one. */
+  faults: Located<FaultSpec>[];
+  faultTargets: Located<{ link?: TopologyEdge; service?: string }>[];
+  /** Every SLO that normalised. */
+  slos: Located<SloSpec>[];
+  /** `profile:` as written. */
+  profile?: Located<string>;
 }
 
 /** Default of Scenario.profile. */
 export const DEFAULT_PROFILE = 'resilient';
 /** Default of Scenario.seed. */
 export const DEFAULT_SEED = 1;
-
-async function topologyFor(ref: string, scenarioFile: string, issues: IssueList): Promise<Topology | undefined> {
-  const builtin = Object.hasOwn(builtinTopologies, ref) ? builtinTopologies[ref] : undefined;
-  if (builtin) return builtin();
-  const file = topologyRef(ref, dirname(scenarioFile));
-  if (!existsSync(file)) {
-    issues.add(['topology'], `no topology file at ${file} (built-in topologies: ${Object.keys(builtinTopologies).join(', ')})`);
-    return undefined;
-  }
-  const checked = checkTopology(await readYamlSource(file));
-  if (!checked.topology) {
-    issues.add(['topology'], `topology file ${ref} is invalid (${checked.issues.length} issue(s), listed with its name)`);
-    issues.issues.push(...checked.issues);
-  }
-  return checked.topology;
-}
 
 /** `link`/`service` of every fault that has a well-formed one, even if the rest is broken. */
 function faultReferences(data: unknown): Located<{ link?: TopologyEdge; service?: string }>[] {
@@ -67,11 +67,21 @@ function sloWindows(data: unknown): Located<string>[] {
   });
 }
 
-/** Stages 1–3 on a parsed scenario file. Every issue is reported, not just the first. */
-export async function checkScenario(source: YamlSource): Promise<ScenarioCheck> {
-  if (source.issues.length > 0) return { issues: source.issues };
+/** Stages 1–3 on a parsed scenario file, on its own (the gate adds the topology's rules).
+ * Every issue is reported, not just the first. */
+export function checkScenario(source: YamlSource): ScenarioCheck {
   const issues = new IssueList(source);
   const data = source.data;
+  const topologyText = salvage(z.string().min(1), field(data, 'topology')) ?? 'taxi';
+  const profileText = salvage(nameText, field(data, 'profile'));
+  const references: ScenarioReferences = {
+    topology: { path: ['topology'], value: topologyText },
+    faults: [],
+    faultTargets: [],
+    slos: [],
+    ...(profileText === undefined ? {} : { profile: { path: ['profile'], value: profileText } }),
+  };
+  if (source.issues.length > 0) return { issues: [...source.issues], source, references };
   issues.issues.push(...schemaIssues(scenarioDocument, source));
 
   // Stage 2, on every section that parsed on its own.
@@ -83,17 +93,19 @@ export async function checkScenario(source: YamlSource): Promise<ScenarioCheck> 
     const slo = normaliseSlo(value, path, issues);
     return slo ? [{ path: typeof value === 'string' ? path : [...path, 'expect'], value: slo }] : [];
   });
+  const target = salvage(nameText, field(field(data, 'load'), 'target'));
+  references.faults = faults;
+  references.faultTargets = faultReferences(data);
+  references.slos = slos;
+  if (target !== undefined) references.target = { path: ['load', 'target'], value: target };
 
   const fileName = basename(source.file, extname(source.file));
   const name = salvage(nameText, field(data, 'name'));
   if (name !== undefined && name !== fileName) issues.add(['name'], `'${name}' must match the file name '${fileName}' (or be left out)`);
-  const topologyText = salvage(z.string().min(1), field(data, 'topology')) ?? 'taxi';
-  const topology = await topologyFor(topologyText, source.file, issues);
 
   // Stage 3: cross-field rules.
   const durationMs = load && load.stages.length > 0 ? rules.loadDurationMs(load) : undefined;
   for (const fault of faults) {
-    if (topology) rules.faultFitsService(fault, topology, issues);
     if (durationMs !== undefined) rules.faultWithinLoad(fault, durationMs, issues);
     rules.httpFaultDoesSomething(fault, issues);
     rules.toxicAttributesAreUsable(fault, issues);
@@ -102,21 +114,15 @@ export async function checkScenario(source: YamlSource): Promise<ScenarioCheck> 
   rules.faultsDoNotCollide(faults, durationMs, issues);
   rules.windowsAreValid(windows, durationMs, issues);
   rules.sloWindowsExist(sloWindows(data), { faults, windows, ...(load ? { load } : {}) }, durationMs, issues);
-  if (topology) {
-    const target = salvage(nameText, field(field(data, 'load'), 'target'));
-    if (target !== undefined) rules.loadTargetExists({ path: ['load', 'target'], value: target }, topology, issues);
-    for (const reference of faultReferences(data)) rules.faultReferenceExists(reference, topology, issues);
-    rules.sloLabelsExist(slos, topology, issues);
-  }
 
-  if (issues.issues.length > 0 || !load) return { issues: issues.sorted() };
+  if (issues.issues.length > 0 || !load) return { issues: issues.sorted(), source, references };
   const doc = scenarioDocument.parse(data);
   const scenario: Scenario = {
     name: fileName,
     description: doc.description,
     hypothesis: doc.hypothesis ?? '',
     file: source.file,
-    topology: topologyRef(topologyText, dirname(source.file)),
+    topology: topologyText,
     profile: doc.profile ?? DEFAULT_PROFILE,
     seed: doc.seed ?? DEFAULT_SEED,
     load,
@@ -124,22 +130,10 @@ export async function checkScenario(source: YamlSource): Promise<ScenarioCheck> 
     slos: slos.map((s) => s.value),
     windows: windows.map((w) => w.value),
   };
-  return { scenario: deepFreeze(scenario), ...(topology ? { topology } : {}), issues: [] };
+  return { scenario: deepFreeze(scenario), issues: [], source, references };
 }
 
-/** Reads and checks a scenario file. Never throws for bad input: issues are returned. */
+/** Reads and checks a scenario file on its own. Never throws for bad input: issues are returned. */
 export async function checkScenarioFile(file: string): Promise<ScenarioCheck> {
   return checkScenario(await readYamlSource(resolve(file)));
-}
-
-/** Loads a scenario and the topology it names; throws InputError with every issue. */
-export async function loadScenarioWithTopology(file: string): Promise<{ scenario: Scenario; topology: Topology }> {
-  const { scenario, topology, issues } = await checkScenarioFile(file);
-  if (!scenario || !topology) throw new InputError(issues);
-  return { scenario, topology };
-}
-
-/** Loads a scenario file (validated, normalised, frozen); throws InputError with every issue. */
-export async function loadScenario(file: string): Promise<Scenario> {
-  return (await loadScenarioWithTopology(file)).scenario;
 }

@@ -11,7 +11,7 @@ export interface Scenario {
   hypothesis: string;
   /** Absolute path of the file it came from. */
   file: string;
-  /** `taxi` (built-in) or an absolute path to a topology file. */
+  /** `topology:` as written: `taxi` (built-in) or a topology file relative to `file`. */
   topology: string;
   /** Default policy profile of the sample services; `--profile` overrides it. */
   profile: string;

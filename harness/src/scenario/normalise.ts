@@ -1,10 +1,10 @@
 import { isScalar } from 'yaml';
-import { parseSloExpression } from '../slo/grammar.ts';
-import type { IssueList } from './check.ts';
+import { parseSloExpression } from './slo-grammar.ts';
+import type { IssueList } from '../document/check.ts';
 import type { LoadSpec, LoadStage, SloSpec, WindowSpec } from './model.ts';
 import type { LoadDocument, SloDocument, WindowDocument } from './schema.ts';
-import type { FieldPath } from './source.ts';
-import { parseDuration, parseRate } from './units.ts';
+import type { FieldPath } from '../document/source.ts';
+import { parseDuration, parseRate } from '../document/units.ts';
 
 /**
  * Stage 2: units to base units (ms, requests/s, 0..1) and defaults filled in (faults: see

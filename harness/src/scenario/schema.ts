@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationText, nameText, rateText } from './fields.ts';
+import { durationText, nameText, rateText } from '../document/fields.ts';
 import { faultDocument } from './faults/index.ts';
 
 /**

@@ -1,11 +1,11 @@
-import type { Recording } from '../run/recording.ts';
+import type { Recording } from '../model/recording.ts';
 import type { Scenario, SloSpec } from '../scenario/model.ts';
 import { dependencySeries } from './dependency-series.ts';
 import { unmeasured, type EvaluationContext, type MetricEvaluator } from './evaluator.ts';
 import { faultEvidence } from './evidence.ts';
 import { evaluatorFor } from './metrics/registry.ts';
 import { outcomeOf } from './outcome.ts';
-import type { RunResult, SloVerdict } from './result.ts';
+import type { RunResult, SloVerdict } from '../model/result.ts';
 import { ScrapeIndex } from './scrape-index.ts';
 import { perSecondSeries } from './series.ts';
 import { trafficIn, type NamedWindow, type Traffic } from './traffic.ts';

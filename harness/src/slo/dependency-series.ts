@@ -1,5 +1,5 @@
-import type { Scrape } from '../run/recording.ts';
-import type { DependencyPoint } from './result.ts';
+import type { Scrape } from '../model/recording.ts';
+import type { DependencyPoint } from '../model/result.ts';
 
 type Counter = 'calls' | 'attempts' | 'timeouts' | 'rejections' | 'shortCircuits' | 'fallbacks';
 

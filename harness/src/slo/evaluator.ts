@@ -1,4 +1,4 @@
-import type { Recording } from '../run/recording.ts';
+import type { Recording } from '../model/recording.ts';
 import type { SloMetric, SloMetricKind } from '../scenario/model.ts';
 import type { ScrapeIndex } from './scrape-index.ts';
 import type { NamedWindow, Traffic } from './traffic.ts';

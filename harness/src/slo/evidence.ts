@@ -1,4 +1,4 @@
-import type { FaultRecord } from '../run/recording.ts';
+import type { FaultRecord } from '../model/recording.ts';
 import { counterDelta, type IndexedSeries, type ScrapeIndex } from './scrape-index.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { RequestSample } from '../run/recording.ts';
-import type { LatencySummary } from './result.ts';
+import type { RequestSample } from '../model/recording.ts';
+import type { LatencySummary } from '../model/result.ts';
 
 /** Latency as the user saw it: from the time the open model meant to send the request, so
  * queueing in the client (coordinated omission) counts. Errors have a latency too. */

@@ -1,5 +1,5 @@
-import type { FaultRecord, Recording } from '../run/recording.ts';
-import type { RunResult, SloVerdict } from './result.ts';
+import type { FaultRecord, Recording } from '../model/recording.ts';
+import type { RunResult, SloVerdict } from '../model/result.ts';
 
 export interface Outcome {
   verdict: RunResult['verdict'];
@@ -10,8 +10,9 @@ export interface Outcome {
  * The overall verdict. `inconclusive` when the run did not complete, a fault could not be
  * applied or removed, a fault was never applied, or an applied fault touched no traffic — each
  * cause one sentence in `reasons`. Else `fail` when an SLO was missed, else `pass`; reasons are
- * then empty (the SLO verdicts say it). `recording.problems` are not repeated here: the runner
- * appends them (and makes a run with leftovers inconclusive) after analysis.
+ * then empty (the SLO verdicts say it). Every problem the run met (`recording.problems`: a
+ * fault not removed, a service that would not stop, a dead run's leftovers not undone) makes the
+ * run untrustworthy, so it is inconclusive too, each problem one reason.
  */
 export function outcomeOf(recording: Recording, faults: readonly FaultRecord[], slos: readonly SloVerdict[]): Outcome {
   const reasons: string[] = [];
@@ -22,6 +23,7 @@ export function outcomeOf(recording: Recording, faults: readonly FaultRecord[], 
     const reason = faultReason(fault);
     if (reason) reasons.push(reason);
   }
+  reasons.push(...recording.problems);
   if (reasons.length > 0) return { verdict: 'inconclusive', reasons };
   return { verdict: slos.every((slo) => slo.passed) ? 'pass' : 'fail', reasons };
 }

@@ -1,4 +1,4 @@
-import type { MetricSample, Scrape } from '../run/recording.ts';
+import type { MetricSample, Scrape } from '../model/recording.ts';
 
 /** Narrows series by their `service` / `dependency` labels; an absent field matches all. */
 export interface SeriesFilter {

@@ -1,6 +1,6 @@
-import type { Recording } from '../run/recording.ts';
+import type { Recording } from '../model/recording.ts';
 import { nearestRank } from './latency.ts';
-import type { SecondStats } from './result.ts';
+import type { SecondStats } from '../model/result.ts';
 import { trafficPerBucket } from './traffic.ts';
 
 /**

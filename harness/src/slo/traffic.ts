@@ -1,4 +1,4 @@
-import type { Recording, RequestSample } from '../run/recording.ts';
+import type { Recording, RequestSample } from '../model/recording.ts';
 import { sortedLatencies } from './latency.ts';
 
 /** A time range of the load, start inclusive, end exclusive (ms). */

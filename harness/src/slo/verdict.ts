@@ -1,7 +1,7 @@
 import type { SloSpec } from '../scenario/model.ts';
 import type { Measurement, SloUnit } from './evaluator.ts';
 import { formatValue, type Display } from './format.ts';
-import type { SloVerdict } from './result.ts';
+import type { SloVerdict } from '../model/result.ts';
 
 type Op = SloSpec['op'];
 

@@ -1,6 +1,6 @@
-import type { RequestErrorKind, RequestSample } from '../run/recording.ts';
+import type { RequestErrorKind, RequestSample } from '../model/recording.ts';
 import { summariseLatency } from './latency.ts';
-import type { WindowStats } from './result.ts';
+import type { WindowStats } from '../model/result.ts';
 import type { NamedWindow, Traffic } from './traffic.ts';
 
 const ERROR_KINDS: readonly RequestErrorKind[] = ['status', 'timeout', 'connect', 'reset', 'other'];

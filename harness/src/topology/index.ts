@@ -2,6 +2,6 @@
 export { loadTopology, checkTopology } from './load.ts';
 export { resolveTopology, builtinTopologies, topologyRef } from './resolve.ts';
 export { taxiTopology, taxiServiceNames } from './taxi.ts';
-export { parseLink, formatLink } from './link.ts';
+export { parseLink, formatLink } from '../document/link.ts';
 export { proxyName, calleeEnvName } from './model.ts';
 export type * from './model.ts';

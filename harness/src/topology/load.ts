@@ -1,13 +1,13 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { InputIssue } from '../errors.ts';
-import { IssueList, field, salvage, schemaIssues } from '../scenario/check.ts';
-import { linkText } from '../scenario/fields.ts';
-import { deepFreeze } from '../scenario/freeze.ts';
-import type { Located } from '../scenario/check.ts';
-import { readYamlSource } from '../scenario/source.ts';
-import type { YamlSource } from '../scenario/source.ts';
-import { parseLink } from './link.ts';
+import { IssueList, field, salvage, schemaIssues } from '../document/check.ts';
+import { linkText } from '../document/fields.ts';
+import { deepFreeze } from '../document/freeze.ts';
+import type { Located } from '../document/check.ts';
+import { readYamlSource } from '../document/source.ts';
+import type { YamlSource } from '../document/source.ts';
+import { parseLink } from '../document/link.ts';
 import type { TopologyEdge, TopologyService, Topology } from './model.ts';
 import * as rules from './rules.ts';
 import { topologyDocument, topologyServiceDocument } from './schema.ts';
@@ -63,6 +63,7 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
     rules.edgeIsNotALoop(edge, issues);
   }
   rules.edgesAreUnique(edges, issues);
+  rules.edgesFormNoCycle(edges, issues);
   if (issues.issues.length > 0) return { issues: issues.sorted() };
 
   const baseDir = dirname(source.file);

@@ -1,3 +1,7 @@
+import type { TopologyEdge } from '../document/link.ts';
+
+export { proxyName, type TopologyEdge } from '../document/link.ts';
+
 /**
  * The system under test: services and the dependency edges between them. Each edge
  * `caller -> callee` becomes a Toxiproxy proxy named `caller_to_callee`; the caller is started
@@ -39,14 +43,6 @@ export interface ExternalService extends ServiceBase {
   url: string;
 }
 
-export interface TopologyEdge {
-  caller: string;
-  callee: string;
-}
-
-export function proxyName(edge: TopologyEdge): string {
-  return `${edge.caller}_to_${edge.callee}`;
-}
 
 export function calleeEnvName(callee: string): string {
   return `${callee.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;

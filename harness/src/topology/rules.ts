@@ -1,5 +1,5 @@
-import type { IssueList, Located } from '../scenario/check.ts';
-import { unknownName } from '../scenario/suggest.ts';
+import type { IssueList, Located } from '../document/check.ts';
+import { unknownName } from '../document/suggest.ts';
 import type { TopologyEdge } from './model.ts';
 import type { TopologyServiceDocument } from './schema.ts';
 
@@ -36,4 +36,29 @@ export function edgesAreUnique(edges: readonly Located<TopologyEdge>[], issues: 
     if (seen.has(key)) issues.add(edge.path, `duplicate edge '${edge.value.caller} -> ${edge.value.callee}'`);
     seen.add(key);
   }
+}
+
+/**
+ * The edges form no cycle: services start callees first, so `a -> b` with `b -> a` (or any
+ * longer loop) could never start. Reported once per cycle, at the edge that closes it.
+ */
+export function edgesFormNoCycle(edges: readonly Located<TopologyEdge>[], issues: IssueList): void {
+  const callees = new Map<string, Located<TopologyEdge>[]>();
+  for (const edge of edges) callees.set(edge.value.caller, [...(callees.get(edge.value.caller) ?? []), edge]);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    state.set(name, 'visiting');
+    for (const edge of callees.get(name) ?? []) {
+      const next = edge.value.callee;
+      if (next === name) continue; // a self-loop: edgeIsNotALoop says so
+      if (state.get(next) === 'visiting') {
+        const loop = [...path.slice(path.indexOf(next)), name, next];
+        issues.add(edge.path, `dependency cycle ${loop.join(' -> ')}: services start callees first, so a cycle can never start`);
+      } else if (state.get(next) !== 'done') {
+        visit(next, [...path, name]);
+      }
+    }
+    state.set(name, 'done');
+  };
+  for (const edge of edges) if (!state.has(edge.value.caller)) visit(edge.value.caller, []);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { linkText, nameText } from '../scenario/fields.ts';
+import { linkText, nameText } from '../document/fields.ts';
 
 /**
  * The topology file as written (YAML): the single source of truth for

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createHarnessMetrics } from '../../src/metrics/exposition.ts';
+import { createHarnessMetrics } from '../../src/report/exposition.ts';
 import { repoPath } from '../../src/util/tsx.ts';
 import { createServiceMetrics } from '../../../services/lib/metrics.ts';
 import { exposedNames, metricNamesIn } from './promql-names.ts';

@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../src/metrics/exposition.ts';
-import type { RunResult } from '../../src/slo/result.ts';
+import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../src/report/exposition.ts';
+import type { RunResult } from '../../src/model/result.ts';
 
 const servers: MetricsServer[] = [];
 afterEach(async () => {

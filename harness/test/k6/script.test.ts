@@ -6,15 +6,14 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportK6Script } from '../../src/k6/script.ts';
 import { compilePlan } from '../../src/plan/compile.ts';
-import { resolveScenarioRef } from '../../src/scenario/catalog.ts';
-import { loadScenarioWithTopology } from '../../src/scenario/load.ts';
+import { admitScenario } from '../../src/gate/index.ts';
 import { loadScript } from './load-script.ts';
 
 const run = promisify(execFile);
 const rampFile = join(import.meta.dirname, 'fixtures', 'ramp.yaml');
 
 async function exported(ref: string, timeScale = 1, baseUrl = 'http://127.0.0.1:8080'): Promise<string> {
-  const { scenario, topology } = await loadScenarioWithTopology(resolveScenarioRef(ref));
+  const { scenario, topology } = await admitScenario(ref);
   return exportK6Script(compilePlan(scenario, topology, { timeScale }), { baseUrl });
 }
 

@@ -4,7 +4,7 @@ import { main } from '../../src/cli/main.ts';
 import { FaultlineError } from '../../src/errors.ts';
 import { compilePlan, scrapeIntervalMs } from '../../src/plan/compile.ts';
 import { formatPlan } from '../../src/plan/format.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
+import { loadScenario } from '../../src/gate/index.ts';
 import type { FaultSpec, Scenario } from '../../src/scenario/model.ts';
 import { taxiTopology } from '../../src/topology/taxi.ts';
 import { captureIo } from '../scenario/capture.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stateSpans } from '../../src/report/html/breaker.ts';
 import { niceCeil, ticks, xAt } from '../../src/report/html/chart.ts';
 import { amplificationLines, faultBands } from '../../src/report/html/series.ts';
-import type { DependencyPoint } from '../../src/slo/result.ts';
+import type { DependencyPoint } from '../../src/model/result.ts';
 import { buildRunResult } from './fixtures.ts';
 
 const point = (t: number, v: Partial<DependencyPoint>): DependencyPoint => ({

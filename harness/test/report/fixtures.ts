@@ -1,5 +1,5 @@
-import type { FaultRecord } from '../../src/run/recording.ts';
-import type { DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/slo/result.ts';
+import type { FaultRecord } from '../../src/model/recording.ts';
+import type { DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/model/result.ts';
 
 /**
  * A realistic RunResult, built by hand (analysis is written elsewhere; reporters must not

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/run/api.ts';
+import { runScenario } from '../../src/api/run-scenario.ts';
 import { fixture, processesTagged } from './helpers.ts';
 
 // Services inherit the runner's environment: a tag in it finds every process this file started.

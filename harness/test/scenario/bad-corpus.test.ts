@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { InputError } from '../../src/errors.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
+import { loadScenario } from '../../src/gate/index.ts';
 import { loadTopology } from '../../src/topology/load.ts';
 import { captureIo } from './capture.ts';
 

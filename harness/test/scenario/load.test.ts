@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, loadScenarioWithTopology } from '../../src/scenario/load.ts';
-import { sourceFromText } from '../../src/scenario/source.ts';
+import { admitScenario, loadScenario } from '../../src/gate/index.ts';
+import { sourceFromText } from '../../src/document/source.ts';
 import { checkScenario } from '../../src/scenario/load.ts';
 
 const good = (name: string) => join(import.meta.dirname, 'fixtures', 'good', name);
@@ -48,8 +48,8 @@ describe('loading a scenario file', () => {
   });
 
   it('resolves a topology file relative to the scenario and checks faults against it', async () => {
-    const { scenario, topology } = await loadScenarioWithTopology(good('shop-scenario.yaml'));
-    expect(scenario.topology).toBe(good('my-shop.topology.yaml'));
+    const { scenario, topology } = await admitScenario(good('shop-scenario.yaml'));
+    expect(scenario.topology).toBe('my-shop.topology.yaml');
     expect(topology.name).toBe('my-shop');
   });
 

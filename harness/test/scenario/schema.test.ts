@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { jsonSchemas } from '../../src/scenario/write-schema.ts';
+import { jsonSchemas } from '../../src/gate/write-schema.ts';
 import { repoPath } from '../../src/util/tsx.ts';
 
 const committed = (name: string) => readFileSync(repoPath(join('scenarios', name)), 'utf8');

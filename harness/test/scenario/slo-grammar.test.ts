@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaultlineError } from '../../src/errors.ts';
-import { parseSlo, parseSloExpression } from '../../src/slo/grammar.ts';
+import { parseSlo, parseSloExpression } from '../../src/scenario/slo-grammar.ts';
 
 describe('the SLO grammar', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationProblem, formatDuration, parseDuration, parseRate, parseRatio } from '../../src/scenario/units.ts';
+import { durationProblem, formatDuration, parseDuration, parseRate, parseRatio } from '../../src/document/units.ts';
 
 describe('durations', () => {
   it('read ms, s, m, h and µs, decimals and compound forms into milliseconds', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Recording } from '../../src/run/recording.ts';
+import type { Recording } from '../../src/model/recording.ts';
 import { analyse } from '../../src/slo/analyse.ts';
 import { scenario, slo } from '../fixtures/builders.ts';
 import { dispatchOutageScenario, naiveDispatchOutage, resilientDispatchOutage } from '../fixtures/dispatch-outage.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultRecord } from '../../src/run/recording.ts';
+import type { FaultRecord } from '../../src/model/recording.ts';
 import { analyse } from '../../src/slo/analyse.ts';
 import { metric, recording, request, scenario, scrape, slo } from '../fixtures/builders.ts';
 
@@ -31,8 +31,14 @@ describe('the overall verdict', () => {
     const result = outcome({ durationMs: 3000, status: 'interrupted', problems: ['SIGINT at 1.2 s'] }, [passing]);
     expect(result.verdict).toBe('inconclusive');
     expect(result.status).toBe('interrupted');
-    // The run's problems are the runner's to append; analysis does not repeat them.
-    expect(result.reasons).toEqual(['The run ended as interrupted, so the SLOs were not checked on a complete run.']);
+    // Analysis alone decides: the run's problems are reasons of the verdict, after its own.
+    expect(result.reasons).toEqual(['The run ended as interrupted, so the SLOs were not checked on a complete run.', 'SIGINT at 1.2 s']);
+  });
+
+  it('is inconclusive when the run met a problem (e.g. at cleanup), even with every SLO met', () => {
+    const result = outcome({ durationMs: 3000, faults: [applied({ connectionsAffected: 2 })], problems: ['stop trip: still running after 2 s'] }, [passing]);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.reasons).toEqual(['stop trip: still running after 2 s']);
   });
 
   it('is inconclusive when a fault could not be applied, and names it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricSample } from '../../src/run/recording.ts';
+import type { MetricSample } from '../../src/model/recording.ts';
 import { failedScrape, metric, recording, scrape, slo } from '../fixtures/builders.ts';
 import { verdictOf } from './helpers.ts';
 

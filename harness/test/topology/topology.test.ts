@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaultlineError, InputError } from '../../src/errors.ts';
 import { loadTopology } from '../../src/topology/load.ts';
-import { parseLink } from '../../src/topology/link.ts';
+import { parseLink } from '../../src/document/link.ts';
 import { resolveTopology } from '../../src/topology/resolve.ts';
 import { taxiTopology } from '../../src/topology/taxi.ts';
 import { repoPath } from '../../src/util/tsx.ts';

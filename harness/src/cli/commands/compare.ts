@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
 import { FaultlineError } from '../../errors.ts';
 import { consoleMode, createConsoleReporter, renderComparison } from '../../report/index.ts';
-import { exitCodeFor, runScenario } from '../../run/api.ts';
-import { writeResultFolder } from '../../run/outputs.ts';
-import type { RunResult } from '../../slo/result.ts';
+import { exitCodeFor, runScenario } from '../../api/run-scenario.ts';
+import { writeResultFolder } from '../../report/outputs.ts';
+import type { RunResult } from '../../model/result.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 

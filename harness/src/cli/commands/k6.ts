@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { FaultlineError } from '../../errors.ts';
 import { exportK6Script } from '../../k6/script.ts';
 import { compilePlan } from '../../plan/compile.ts';
-import { resolveScenarioRef } from '../../scenario/catalog.ts';
-import { loadScenarioWithTopology } from '../../scenario/load.ts';
+import { admitScenario } from '../../gate/index.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
@@ -55,7 +54,7 @@ export const k6Command: Command = {
     if (ref === undefined || extra.length > 0) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0, 'a factor greater than 0');
     const baseUrlOption = values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']);
-    const { scenario, topology } = await loadScenarioWithTopology(resolveScenarioRef(ref));
+    const { scenario, topology } = await admitScenario(ref, values.profile ? { profiles: [values.profile] } : {});
     const plan = compilePlan(scenario, topology, {
       ...(values.profile ? { profile: values.profile } : {}),
       ...(timeScale === undefined ? {} : { timeScale }),

@@ -1,9 +1,7 @@
 import { compilePlan } from '../../plan/compile.ts';
 import { formatPlan } from '../../plan/format.ts';
 import { FaultlineError } from '../../errors.ts';
-import { resolveScenarioRef } from '../../scenario/catalog.ts';
-import { loadScenarioWithTopology } from '../../scenario/load.ts';
-import { resolveTopology } from '../../topology/resolve.ts';
+import { admitScenario } from '../../gate/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 
@@ -31,9 +29,11 @@ export const planCommand: Command = {
     if (positionals.length !== 1) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
     const seed = parseNumberOption(values.seed, '--seed', (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0, 'a factor greater than 0');
-    const loaded = await loadScenarioWithTopology(resolveScenarioRef(positionals[0]!));
-    const topology = values.topology ? await resolveTopology(values.topology, process.cwd()) : loaded.topology;
-    const plan = compilePlan(loaded.scenario, topology, {
+    const { scenario, topology } = await admitScenario(positionals[0]!, {
+      ...(values.topology ? { topology: values.topology } : {}),
+      ...(values.profile ? { profiles: [values.profile] } : {}),
+    });
+    const plan = compilePlan(scenario, topology, {
       ...(values.profile ? { profile: values.profile } : {}),
       ...(seed === undefined ? {} : { seed }),
       ...(timeScale === undefined ? {} : { timeScale }),

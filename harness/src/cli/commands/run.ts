@@ -1,10 +1,10 @@
 import { FaultlineError } from '../../errors.ts';
-import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../metrics/exposition.ts';
+import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../report/exposition.ts';
 import { combineReporters, consoleMode, createConsoleReporter } from '../../report/index.ts';
-import { exitCodeFor, runScenario, worstExitCode } from '../../run/api.ts';
-import { writeAggregates } from '../../run/outputs.ts';
+import { exitCodeFor, runScenario, worstExitCode } from '../../api/run-scenario.ts';
+import { writeAggregates } from '../../report/outputs.ts';
 import { listScenarios } from '../../scenario/index.ts';
-import type { RunResult } from '../../slo/result.ts';
+import type { RunResult } from '../../model/result.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 

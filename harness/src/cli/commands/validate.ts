@@ -1,19 +1,24 @@
 import { FaultlineError, formatIssue } from '../../errors.ts';
 import type { InputIssue } from '../../errors.ts';
-import { field } from '../../scenario/check.ts';
-import { checkScenario } from '../../scenario/load.ts';
+import { field } from '../../document/check.ts';
+import { checkGateOptions, checkScenarioForRun, type GateOptions } from '../../gate/index.ts';
 import { resolveScenarioRef } from '../../scenario/catalog.ts';
-import { readYamlSource } from '../../scenario/source.ts';
-import type { YamlSource } from '../../scenario/source.ts';
+import { readYamlSource } from '../../document/source.ts';
+import type { YamlSource } from '../../document/source.ts';
 import { checkTopology } from '../../topology/load.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../options.ts';
 
-const usage = `Usage: faultline validate <file|name>...
+const usage = `Usage: faultline validate <file|name>... [--topology FILE] [--profile P]
 
 Checks scenario files (and topology files: a file with 'services' and no 'load') without
-starting anything. Prints 'ok <file>' for each valid file and every issue of the others as
-file:line:column field: message.
+starting anything, through the same gate as run: each scenario against the topology it would
+run on (--topology replaces the scenario's) and the profile it would use. Prints 'ok <file>'
+for each valid file and every issue of the others as file:line:column field: message.
+
+Options:
+  --topology <file>   check scenarios against this topology instead of their own
+  --profile <name>    check scenarios with this policy profile instead of their own
 
 Exit codes: 0 every file valid, 2 otherwise.`;
 
@@ -22,11 +27,11 @@ function isTopologyFile(source: YamlSource): boolean {
   return field(source.data, 'services') !== undefined && field(source.data, 'load') === undefined;
 }
 
-async function issuesOf(ref: string): Promise<{ file: string; issues: readonly InputIssue[] }> {
+async function issuesOf(ref: string, options: GateOptions): Promise<{ file: string; issues: readonly InputIssue[] }> {
   const file = resolveScenarioRef(ref);
   const source = await readYamlSource(file);
-  const { issues } = isTopologyFile(source) ? checkTopology(source) : await checkScenario(source);
-  return { file, issues };
+  if (isTopologyFile(source)) return { file, issues: checkTopology(source).issues };
+  return { file, issues: (await checkScenarioForRun(file, options)).issues };
 }
 
 export const validateCommand: Command = {
@@ -34,12 +39,14 @@ export const validateCommand: Command = {
   summary: 'check scenario and topology files; every issue, located; nothing started',
   usage,
   async run(ctx) {
-    const { positionals } = parseCommandArgs(ctx.argv, {}, usage);
+    const { values, positionals } = parseCommandArgs(ctx.argv, { topology: { type: 'string' }, profile: { type: 'string' } }, usage);
     if (positionals.length === 0) throw new FaultlineError('FL_USAGE', `name at least one file or scenario\n\n${usage}`);
+    const options: GateOptions = { ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
+    checkGateOptions(options);
     let valid = true;
     for (const ref of positionals) {
       try {
-        const { file, issues } = await issuesOf(ref);
+        const { file, issues } = await issuesOf(ref, options);
         if (issues.length === 0) ctx.stdout.write(`ok ${file}\n`);
         for (const issue of issues) ctx.stderr.write(`${formatIssue(issue)}\n`);
         valid &&= issues.length === 0;

@@ -1,4 +1,4 @@
-import type { DependencyPoint, RunResult } from '../../slo/result.ts';
+import type { DependencyPoint, RunResult } from '../../model/result.ts';
 import { CHART, renderBand, timeAxis, xAt } from './chart.ts';
 import { escapeHtml } from './escape.ts';
 import { COLORS, faultBands, groupByDependency } from './series.ts';

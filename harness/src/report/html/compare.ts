@@ -1,4 +1,4 @@
-import type { RunResult } from '../../slo/result.ts';
+import type { RunResult } from '../../model/result.ts';
 import { sloNames } from '../compare.ts';
 import { displayUnit, formatThreshold, formatValue } from '../format.ts';
 import { escapeHtml } from './escape.ts';

@@ -1,5 +1,5 @@
 import { FaultlineError } from '../../errors.ts';
-import type { RunResult } from '../../slo/result.ts';
+import type { RunResult } from '../../model/result.ts';
 import { resultTitle, verdictWord } from '../labels.ts';
 import { writeTextFile } from '../write.ts';
 import { renderComparisonSections } from './compare.ts';

@@ -1,4 +1,4 @@
-import type { RunResult } from '../../slo/result.ts';
+import type { RunResult } from '../../model/result.ts';
 import { resultTitle } from '../labels.ts';
 import { renderBreakerTimeline } from './breaker.ts';
 import { renderTimeChart } from './chart.ts';

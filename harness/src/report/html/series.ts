@@ -1,4 +1,4 @@
-import type { DependencyPoint, RunResult } from '../../slo/result.ts';
+import type { DependencyPoint, RunResult } from '../../model/result.ts';
 import type { ChartLine, TimeBand } from './chart.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunResult } from '../../slo/result.ts';
+import type { RunResult } from '../../model/result.ts';
 import { displayUnit, formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
 import { verdictWord } from '../labels.ts';
 import { escapeHtml } from './escape.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { nameText } from '../fields.ts';
+import { nameText } from '../../document/fields.ts';
 import type { CrashFault } from '../model.ts';
 import { faultObject } from './kind.ts';
 import type { FaultKind } from './kind.ts';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { formatLink, parseLink } from '../../topology/link.ts';
-import { linkText } from '../fields.ts';
+import { formatLink, parseLink } from '../../document/link.ts';
+import { linkText } from '../../document/fields.ts';
 import type { DownFault } from '../model.ts';
 import { faultObject } from './kind.ts';
 import type { FaultKind } from './kind.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { durationText, nameText, ratioValue } from '../fields.ts';
+import { durationText, nameText, ratioValue } from '../../document/fields.ts';
 import type { HttpFault } from '../model.ts';
-import { parseDuration, parseRatio } from '../units.ts';
+import { parseDuration, parseRatio } from '../../document/units.ts';
 import { faultObject } from './kind.ts';
 import type { FaultKind } from './kind.ts';
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { parseLink } from '../../topology/link.ts';
-import { proxyName } from '../../topology/model.ts';
-import type { IssueList } from '../check.ts';
+import { parseLink, proxyName } from '../../document/link.ts';
+import type { IssueList } from '../../document/check.ts';
 import type { FaultSpec } from '../model.ts';
-import { parseDuration } from '../units.ts';
+import { parseDuration } from '../../document/units.ts';
 import { crashFaultKind } from './crash.ts';
 import { downFaultKind } from './down.ts';
 import { httpFaultKind } from './http.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationText, nameText } from '../fields.ts';
+import { durationText, nameText } from '../../document/fields.ts';
 import type { FaultSpec } from '../model.ts';
 
 /** What every fault has, already converted: id (given or default), atMs and forMs. */

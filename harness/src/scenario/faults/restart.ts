@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameText } from '../fields.ts';
+import { nameText } from '../../document/fields.ts';
 import type { RestartFault } from '../model.ts';
 import { timingFields } from './kind.ts';
 import type { FaultKind } from './kind.ts';

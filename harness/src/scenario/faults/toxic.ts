@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { formatLink, parseLink } from '../../topology/link.ts';
-import { durationText, linkText, ratioValue } from '../fields.ts';
+import { formatLink, parseLink } from '../../document/link.ts';
+import { durationText, linkText, ratioValue } from '../../document/fields.ts';
 import type { ToxicFault, ToxicType } from '../model.ts';
 import { isTimeAttribute, toxicAttributes, toxicTypes } from '../toxics.ts';
-import { parseDuration, parseRatio } from '../units.ts';
+import { parseDuration, parseRatio } from '../../document/units.ts';
 import { faultObject } from './kind.ts';
 import type { FaultKind } from './kind.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LINK_PATTERN, linkProblem } from '../topology/link.ts';
+import { LINK_PATTERN, linkProblem } from './link.ts';
 import { DURATION_PATTERN, PERCENT_PATTERN, RATE_PATTERN, durationProblem, ratioProblem, rateProblem } from './units.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { FaultlineError } from '../errors.ts';
-import type { SloMetric, SloMetricKind, SloSpec } from '../scenario/model.ts';
-import { didYouMean } from '../scenario/suggest.ts';
+import type { SloMetric, SloMetricKind, SloSpec } from './model.ts';
+import { didYouMean } from '../document/suggest.ts';
 
 /**
  * The SLO expression grammar (after k6's thresholds_parser). Whitespace between tokens is free.

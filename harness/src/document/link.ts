@@ -1,4 +1,13 @@
-import type { TopologyEdge } from './model.ts';
+/** A dependency `caller -> callee`: a topology edge, and the link a fault is put on. */
+export interface TopologyEdge {
+  caller: string;
+  callee: string;
+}
+
+/** The Toxiproxy proxy of an edge: `caller_to_callee`. */
+export function proxyName(edge: TopologyEdge): string {
+  return `${edge.caller}_to_${edge.callee}`;
+}
 
 /** `caller -> callee`, spaces around the arrow optional. */
 export const LINK_PATTERN = '^\\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\\s*->\\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\\s*$';

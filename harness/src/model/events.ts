@@ -1,4 +1,4 @@
-import type { RunResult } from '../slo/result.ts';
+import type { RunResult } from './result.ts';
 
 /** The run's phases, in order; the console shows the current one. */
 export type RunPhase = 'starting' | 'warming' | 'load' | 'draining' | 'analysing' | 'cleanup';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FaultlineError } from '../errors.ts';
-import type { RunEvents } from '../report/index.ts';
+import type { RunEvents } from './index.ts';
 
 /**
  * The harness's own Prometheus exposition: what a run is doing right now, for Grafana's

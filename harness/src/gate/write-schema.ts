@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { topologyDocument } from '../topology/schema.ts';
-import { scenariosDir } from './catalog.ts';
-import { scenarioDocument } from './schema.ts';
+import { scenariosDir } from '../scenario/catalog.ts';
+import { scenarioDocument } from '../scenario/schema.ts';
 
 /**
  * Generates scenarios/scenario.schema.json and scenarios/topology.schema.json from the zod

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { writeHtml, writeJunit, writeResultJson } from '../report/index.ts';
-import type { RunResult } from '../slo/result.ts';
+import { writeHtml, writeJunit, writeResultJson } from './index.ts';
+import type { RunResult } from '../model/result.ts';
 
 export interface OutputFiles {
   dir: string;

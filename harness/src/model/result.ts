@@ -1,4 +1,4 @@
-import type { FaultRecord, RunEnvironment } from '../run/recording.ts';
+import type { FaultRecord, RunEnvironment } from './recording.ts';
 
 /**
  * The result of one run: `result.json` is this object (a typed, documented contract, see

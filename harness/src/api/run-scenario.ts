@@ -1,13 +1,13 @@
 import { ExitCode } from '../errors.ts';
 import { compilePlan } from '../plan/index.ts';
 import type { Plan } from '../plan/model.ts';
-import type { RunEvents } from '../report/index.ts';
-import { loadScenario, resolveScenarioRef } from '../scenario/index.ts';
+import type { RunEvents } from '../model/events.ts';
+import { admitScenario } from '../gate/index.ts';
 import type { Scenario } from '../scenario/model.ts';
-import type { RunResult } from '../slo/result.ts';
-import { resolveTopology } from '../topology/index.ts';
-import { writeResultFolder, type OutputFiles } from './outputs.ts';
-import { executePlan } from './run-scenario.ts';
+import type { RunResult } from '../model/result.ts';
+import { writeResultFolder, type OutputFiles } from '../report/outputs.ts';
+import { executePlan } from '../run/run-scenario.ts';
+import { analyse } from '../slo/analyse.ts';
 
 export interface RunScenarioOptions {
   /** A scenario name (`dispatch-outage`), a file path, or an already loaded Scenario. */
@@ -37,10 +37,13 @@ export interface RunScenarioOutcome {
   files?: OutputFiles;
 }
 
-/** Loads, validates and compiles a scenario into its plan; starts nothing. */
+/** Admits a scenario through the validation gate and compiles it into its plan; starts nothing. */
 export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology'>): Promise<Plan> {
-  const scenario = typeof options.scenario === 'string' ? await loadScenario(resolveScenarioRef(options.scenario)) : options.scenario;
-  const topology = await resolveTopology(options.topology ?? scenario.topology, options.topology ? process.cwd() : scenario.file);
+  const ref = typeof options.scenario === 'string' ? options.scenario : options.scenario.file;
+  const { scenario, topology } = await admitScenario(ref, {
+    ...(options.topology !== undefined ? { topology: options.topology } : {}),
+    ...(options.profile !== undefined ? { profiles: [options.profile] } : {}),
+  });
   return compilePlan(scenario, topology, {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -62,7 +65,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     durationMs: plan.durationMs,
     faults: plan.faults.map((f) => ({ id: f.id, label: f.id, atMs: f.atMs, ...(f.forMs !== undefined ? { forMs: f.forMs } : {}) })),
   });
-  const result = await executePlan({
+  const recording = await executePlan({
     plan,
     ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -70,6 +73,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.onServiceOutput ? { onServiceOutput: options.onServiceOutput } : {}),
   });
+  options.events?.onPhase?.('analysing');
+  const result = analyse(recording, plan.scenario);
   const files = options.outDir === false ? undefined : await writeResultFolder([result], options.outDir);
   options.events?.onResult?.(result, files ?? { dir: '' });
   return files ? { result, plan, files } : { result, plan };

@@ -1,0 +1,65 @@
+import { formatLink, type TopologyEdge } from '../document/link.ts';
+import type { IssueList, Located } from '../document/check.ts';
+import { didYouMean, unknownName } from '../document/suggest.ts';
+import type { FaultSpec, SloSpec } from '../scenario/model.ts';
+import type { Topology } from '../topology/model.ts';
+
+/**
+ * The rules that hold a scenario against the topology it will run on (its own, or the one
+ * `--topology` puts in its place). Each is small and named and reports issues located in the
+ * scenario file, so a link the override lacks points at the fault that names it.
+ */
+
+const serviceNames = (topology: Topology) => topology.services.map((s) => s.name);
+
+/** The load target names a service (checked even when the rest of `load` is broken). */
+export function loadTargetExists(target: Located<string>, topology: Topology, issues: IssueList): void {
+  const names = serviceNames(topology);
+  if (!names.includes(target.value)) {
+    issues.add(target.path, unknownName('service', target.value, names, ` in topology '${topology.name}'`));
+  }
+}
+
+/** A fault's `link` is an edge and its `service` a service (checked even when the rest of the fault is broken). */
+export function faultReferenceExists(reference: Located<{ link?: TopologyEdge; service?: string }>, topology: Topology, issues: IssueList): void {
+  const { link, service } = reference.value;
+  if (link) {
+    const links = topology.edges.map(formatLink);
+    const text = formatLink(link);
+    if (!links.includes(text)) issues.add([...reference.path, 'link'], unknownName('link', text, links, ` in topology '${topology.name}'`));
+  }
+  if (service !== undefined) {
+    const names = serviceNames(topology);
+    if (!names.includes(service)) issues.add([...reference.path, 'service'], unknownName('service', service, names, ` in topology '${topology.name}'`));
+  }
+}
+
+/** crash/restart need a service faultline starts; http faults need the admin hook. */
+export function faultFitsService({ path, value: fault }: Located<FaultSpec>, topology: Topology, issues: IssueList): void {
+  if (fault.kind !== 'crash' && fault.kind !== 'restart' && fault.kind !== 'http') return;
+  const service = topology.services.find((s) => s.name === fault.service);
+  if (!service) return; // reported by faultReferenceExists
+  if (fault.kind !== 'http' && service.kind !== 'managed') {
+    issues.add([...path, 'type'], `'${fault.kind}' needs a service faultline starts (command); '${fault.service}' is external`);
+  } else if (fault.kind === 'http' && !(service.kind === 'managed' && service.faultlineAware)) {
+    issues.add([...path, 'type'], `'http' faults need a faultline-aware service (admin hook); '${fault.service}' is not`);
+  }
+}
+
+/** Label values of service-side SLO metrics name services and dependencies of the topology. */
+export function sloLabelsExist(slos: readonly Located<SloSpec>[], topology: Topology, issues: IssueList): void {
+  const services = serviceNames(topology);
+  for (const { path, value: slo } of slos) {
+    const metric = slo.metric as { service?: string; dependency?: string };
+    if (metric.service !== undefined && !services.includes(metric.service)) {
+      issues.add(path, `SLO label service='${metric.service}' names no service of topology '${topology.name}'${didYouMean(metric.service, services)}`);
+    }
+    if (metric.dependency !== undefined) {
+      const callees = topology.edges.filter((e) => metric.service === undefined || e.caller === metric.service).map((e) => e.callee);
+      if (!callees.includes(metric.dependency)) {
+        const of = metric.service === undefined ? '' : ` of '${metric.service}'`;
+        issues.add(path, `SLO label dependency='${metric.dependency}' is no dependency${of}${didYouMean(metric.dependency, callees)} (dependencies: ${callees.join(', ') || 'none'})`);
+      }
+    }
+  }
+}
