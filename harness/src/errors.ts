@@ -1,41 +1,23 @@
 /**
- * One catalog of coded errors. Library code throws these; only the CLI entry turns them
- * into an exit code (see ExitCode). Each code maps to exactly one exit code, so the CLI needs
- * no special cases.
+ * One catalog of coded errors. Library code throws these; only the CLI turns them into an
+ * exit code (cli/exit-code.ts), each code into exactly one, so the CLI needs no special cases.
  */
 
-/** Exit codes of the `faultline` CLI (a documented contract, see docs/cli.md). */
-export const ExitCode = {
-  /** Every SLO met. */
-  Ok: 0,
-  /** At least one SLO missed. */
-  SloFailed: 1,
-  /** Usage or input error: bad flag, bad scenario/topology file. Nothing was started. */
-  Usage: 2,
-  /** Environment error: port taken, a service or proxy failed, Toxiproxy unreachable, an
-   * inconclusive run (a fault that touched no traffic), cleanup failed. */
-  Environment: 3,
-  /** Interrupted by SIGINT. */
-  Interrupted: 130,
-  /** Terminated by SIGTERM. */
-  Terminated: 143,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-const exitCodeByErrorCode = {
-  FL_USAGE: ExitCode.Usage,
-  FL_INVALID_INPUT: ExitCode.Usage,
-  FL_UNKNOWN_SCENARIO: ExitCode.Usage,
-  FL_ENVIRONMENT: ExitCode.Environment,
-  FL_PORT_IN_USE: ExitCode.Environment,
-  FL_SERVICE_START: ExitCode.Environment,
-  FL_TOXIPROXY_UNREACHABLE: ExitCode.Environment,
-  FL_FAULT_APPLY: ExitCode.Environment,
-  FL_CLEANUP: ExitCode.Environment,
-  FL_INTERRUPTED: ExitCode.Interrupted,
-  FL_TERMINATED: ExitCode.Terminated,
-} as const;
-export type ErrorCode = keyof typeof exitCodeByErrorCode;
+/** The error codes of faultline; the CLI maps each to one exit code (cli/exit-code.ts). */
+export const errorCodes = [
+  'FL_USAGE',
+  'FL_INVALID_INPUT',
+  'FL_UNKNOWN_SCENARIO',
+  'FL_ENVIRONMENT',
+  'FL_PORT_IN_USE',
+  'FL_SERVICE_START',
+  'FL_TOXIPROXY_UNREACHABLE',
+  'FL_FAULT_APPLY',
+  'FL_CLEANUP',
+  'FL_INTERRUPTED',
+  'FL_TERMINATED',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
 
 /** A located problem in an input file: `file:line:column field: message`. */
 export interface InputIssue {
@@ -58,9 +40,6 @@ export class FaultlineError extends Error {
     super(message, options);
     this.name = 'FaultlineError';
     this.code = code;
-  }
-  get exitCode(): ExitCode {
-    return exitCodeByErrorCode[this.code];
   }
 }
 

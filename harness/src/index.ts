@@ -2,10 +2,12 @@
  * faultline's programmatic API: run scenarios from your own code (e.g. a vitest suite) and get
  * the typed result; start the embedded Toxiproxy; load and validate scenario files.
  */
-export { runScenario, planScenario, exitCodeFor, type RunScenarioOptions, type RunScenarioOutcome } from './api/run-scenario.ts';
+export { runScenario, planScenario, type RunScenarioOptions, type RunScenarioOutcome } from './api/run-scenario.ts';
+export { analyseSaved, type AnalyseSavedOptions, type AnalyseSavedOutcome } from './api/analyse-saved.ts';
+export { ExitCode, exitCodeFor } from './cli/exit-code.ts';
 export { startToxiproxy } from './toxiproxy/index.ts';
 export { admitScenario, loadScenario, type Admitted } from './gate/index.ts';
-export { ExitCode, FaultlineError, InputError, type InputIssue } from './errors.ts';
+export { FaultlineError, InputError, type InputIssue } from './errors.ts';
 export type { RunResult, SloVerdict, WindowStats } from './model/result.ts';
 export type { Recording } from './model/recording.ts';
 export type { Scenario } from './scenario/model.ts';

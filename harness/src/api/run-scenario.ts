@@ -1,12 +1,13 @@
-import { ExitCode } from '../errors.ts';
+import { admitScenario } from '../gate/index.ts';
+import { combineReporters, type ResultFiles, type RunEvents } from '../model/events.ts';
+import type { Recording } from '../model/recording.ts';
+import type { RunResult } from '../model/result.ts';
 import { compilePlan } from '../plan/index.ts';
 import type { Plan } from '../plan/model.ts';
-import type { RunEvents } from '../model/events.ts';
-import { admitScenario } from '../gate/index.ts';
-import type { Scenario } from '../scenario/model.ts';
-import type { RunResult } from '../model/result.ts';
-import { writeResultFolder, type OutputFiles } from '../report/outputs.ts';
+import { defaultOutDir, resultFiles } from '../report/files.ts';
+import { fileReporters } from '../report/reporters.ts';
 import { executePlan } from '../run/run-scenario.ts';
+import type { Scenario } from '../scenario/model.ts';
 import { analyse } from '../slo/analyse.ts';
 
 export interface RunScenarioOptions {
@@ -25,6 +26,12 @@ export interface RunScenarioOptions {
   /** Result folder; default `results/<scenario>/<timestamp>-<profile>/`; `false` writes nothing. */
   outDir?: string | false;
   signal?: AbortSignal;
+  /**
+   * The reporters of the run, in order. Default: with a result folder, the file reporters
+   * (recording.json, result.json, junit.xml, report.html); without one, none.
+   */
+  reporters?: readonly RunEvents[];
+  /** One more reporter after `reporters` (e.g. the console). */
   events?: RunEvents;
   /** Journal directory for an external Toxiproxy (default ~/.local/state/faultline). */
   stateDir?: string;
@@ -34,7 +41,10 @@ export interface RunScenarioOptions {
 export interface RunScenarioOutcome {
   result: RunResult;
   plan: Plan;
-  files?: OutputFiles;
+  /** What the run observed; `faultline analyse` judges a saved one again. */
+  recording: Recording;
+  /** The result folder's files; absent when `outDir` is false. */
+  files?: ResultFiles;
 }
 
 /** Admits a scenario through the validation gate and compiles it into its plan; starts nothing. */
@@ -56,10 +66,14 @@ export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' 
  * assert resilience inside a vitest suite:
  *   const { result } = await runScenario({ scenario: 'dispatch-outage', timeScale: 0.25, outDir: false });
  *   expect(result.verdict).toBe('pass');
+ * The pipeline in one place: plan (gate) → execute (the recording) → analyse (the verdict) →
+ * reporters (files, console). Nothing here writes a file itself.
  */
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const plan = await planScenario(options);
-  options.events?.onPlan?.({
+  const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
+  const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
+  events.onPlan?.({
     scenario: plan.scenario.name,
     profile: plan.profile,
     durationMs: plan.durationMs,
@@ -67,29 +81,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   });
   const recording = await executePlan({
     plan,
+    events,
     ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.events ? { events: options.events } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.onServiceOutput ? { onServiceOutput: options.onServiceOutput } : {}),
   });
-  options.events?.onPhase?.('analysing');
+  const files: ResultFiles =
+    options.outDir === false ? { dir: '' } : resultFiles(options.outDir ?? defaultOutDir(plan.scenario.name, recording.startedAt, plan.profile));
+  await events.onRecording?.(recording, files);
+  events.onPhase?.('analysing');
   const result = analyse(recording, plan.scenario);
-  const files = options.outDir === false ? undefined : await writeResultFolder([result], options.outDir);
-  options.events?.onResult?.(result, files ?? { dir: '' });
-  return files ? { result, plan, files } : { result, plan };
-}
-
-/** Exit code of one result (DESIGN.md): pass 0, fail 1, inconclusive 3. */
-export function exitCodeFor(result: RunResult): number {
-  if (result.status === 'interrupted') return ExitCode.Interrupted;
-  if (result.verdict === 'pass') return ExitCode.Ok;
-  if (result.verdict === 'fail') return ExitCode.SloFailed;
-  return ExitCode.Environment;
-}
-
-/** The worst of several exit codes: interrupted > environment > SLO missed > ok. */
-export function worstExitCode(codes: readonly number[]): number {
-  const rank = (code: number) => [ExitCode.Ok, ExitCode.SloFailed, ExitCode.Usage, ExitCode.Environment, ExitCode.Terminated, ExitCode.Interrupted].indexOf(code as never);
-  return codes.reduce((worst, code) => (rank(code) > rank(worst) ? code : worst), ExitCode.Ok as number);
+  await events.onResult?.(result, files);
+  return { result, plan, recording, ...(files.dir ? { files } : {}) };
 }

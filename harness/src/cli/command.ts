@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { ExitCode } from './exit-code.ts';
 
 /** What a command gets from the CLI entry: its arguments, output streams and the environment. */
 export interface CommandContext {
@@ -16,5 +17,5 @@ export interface Command {
   /** One line for `faultline --help`. */
   summary: string;
   usage: string;
-  run(ctx: CommandContext): Promise<number>;
+  run(ctx: CommandContext): Promise<ExitCode>;
 }

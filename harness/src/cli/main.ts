@@ -1,4 +1,5 @@
-import { ExitCode, InputError, isFaultlineError } from '../errors.ts';
+import { InputError, isFaultlineError } from '../errors.ts';
+import { ExitCode, exitCodeForError } from './exit-code.ts';
 import type { CommandContext } from './command.ts';
 import { commands } from './commands/index.ts';
 
@@ -49,11 +50,11 @@ export async function main(argv: string[], io: Pick<CommandContext, 'stdout' | '
     if (signalExit !== undefined) return signalExit;
     if (error instanceof InputError) {
       io.stderr.write(`${error.message}\n`);
-      return error.exitCode;
+      return exitCodeForError(error);
     }
     if (isFaultlineError(error)) {
       io.stderr.write(`faultline: ${error.message}\n`);
-      return error.exitCode;
+      return exitCodeForError(error);
     }
     io.stderr.write(`faultline: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return ExitCode.Environment;

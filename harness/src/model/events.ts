@@ -1,3 +1,4 @@
+import type { Recording } from './recording.ts';
 import type { RunResult } from './result.ts';
 
 /** The run's phases, in order; the console shows the current one. */
@@ -43,35 +44,54 @@ export interface FaultEvent {
   error?: string;
 }
 
-/** Files written for one result (absolute or cwd-relative paths). */
+/** Files of one result folder (absolute paths); `dir` is empty when nothing is written. */
 export interface ResultFiles {
   /** The result folder. */
   dir: string;
+  /** result.json */
   json?: string;
+  /** junit.xml */
   junit?: string;
+  /** report.html */
   html?: string;
+  /** recording.json: what the run observed, for `faultline analyse`. */
+  recording?: string;
 }
 
 /**
- * Run events a reporter may subscribe to; every hook is optional (vitest's reporter model).
- * The runner calls them in order: onPlan, then onPhase/onSecond/onFault as the run goes, then
- * onResult once per result (several for `--all` or `compare`).
+ * Run events a reporter may subscribe to; every hook is optional (vitest's reporter model). In
+ * order: onPlan, then onPhase/onSecond/onFault as the run goes (called and not awaited: a
+ * reporter never slows the run), then, awaited, onRecording once the system is torn down,
+ * onResult once analysis has judged it, and onEnd when every run of the invocation is over
+ * (one for `run x`, several for `--all` and `compare`). File reporters write in the awaited
+ * hooks, into the folder named by `files`.
  */
 export interface RunEvents {
   onPlan?(info: PlanInfo): void;
   onPhase?(phase: RunPhase, detail?: string): void;
   onSecond?(s: SecondProgress): void;
   onFault?(e: FaultEvent): void;
-  onResult?(result: RunResult, files: ResultFiles): void;
+  onRecording?(recording: Recording, files: ResultFiles): void | Promise<void>;
+  onResult?(result: RunResult, files: ResultFiles): void | Promise<void>;
+  /** `files` names the invocation's combined folder, when it has one (`compare`). */
+  onEnd?(results: readonly RunResult[], files?: ResultFiles): void | Promise<void>;
 }
 
-/** One reporter that forwards every event to each of `reporters`, in order. */
+/** One reporter that forwards every event to each of `reporters`, in order (awaiting each). */
 export function combineReporters(...reporters: RunEvents[]): RunEvents {
   return {
     onPlan: (info) => reporters.forEach((r) => r.onPlan?.(info)),
     onPhase: (phase, detail) => reporters.forEach((r) => r.onPhase?.(phase, detail)),
     onSecond: (s) => reporters.forEach((r) => r.onSecond?.(s)),
     onFault: (e) => reporters.forEach((r) => r.onFault?.(e)),
-    onResult: (result, files) => reporters.forEach((r) => r.onResult?.(result, files)),
+    onRecording: async (recording, files) => {
+      for (const r of reporters) await r.onRecording?.(recording, files);
+    },
+    onResult: async (result, files) => {
+      for (const r of reporters) await r.onResult?.(result, files);
+    },
+    onEnd: async (results, files) => {
+      for (const r of reporters) await r.onEnd?.(results, files);
+    },
   };
 }

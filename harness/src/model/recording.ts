@@ -5,7 +5,11 @@
  */
 export interface Recording {
   runId: string;
+  /** Name of the scenario. */
   scenario: string;
+  /** The scenario file the run was planned from (absolute), so `faultline analyse` can find its
+   * SLOs again. */
+  scenarioFile: string;
   profile: string;
   seed: number;
   timeScale: number;

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { CLEAR_LINE, palette, stripAnsi } from './ansi.ts';
-import type { FaultEvent, PlanInfo, RunEvents, RunPhase, SecondProgress } from '../model/events.ts';
+import type { FaultEvent, PlanInfo, RunPhase, SecondProgress } from '../model/events.ts';
+import type { Reporter } from './reporter.ts';
 import { formatAt, formatMs, trim } from './format.ts';
 import { renderSummary } from './summary.ts';
 
@@ -37,7 +38,7 @@ export function consoleMode(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv)
  * status line that is redrawn in place. Non-interactive (CI logs, pipes): one plain line per
  * event and a progress line every few seconds; never a carriage return or an ANSI clear.
  */
-export function createConsoleReporter(opts: ConsoleReporterOptions): RunEvents {
+export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
   const { stream, interactive } = opts;
   const c = palette(opts.color ?? interactive);
   const progressEveryMs = opts.progressEveryMs ?? 5000;
@@ -87,6 +88,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): RunEvents {
   };
 
   return {
+    name: 'console',
     onPlan(info: PlanInfo) {
       state.totalMs = info.durationMs;
       print(c.bold(`${info.scenario} [${info.profile}]`) + ` ${formatAt(info.durationMs)} of load, ${info.faults.length} fault(s)`);

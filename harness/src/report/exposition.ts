@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FaultlineError } from '../errors.ts';
-import type { RunEvents } from './index.ts';
+import type { Reporter } from './reporter.ts';
 
 /**
  * The harness's own Prometheus exposition: what a run is doing right now, for Grafana's
@@ -38,9 +38,10 @@ export function createHarnessMetrics(): HarnessMetrics {
 
 /** A run-events reporter that keeps `metrics` current; the scenario label comes from onPlan,
  * so one reporter serves several runs in a row (`--all`). */
-export function createMetricsReporter(metrics: HarnessMetrics): RunEvents {
+export function createMetricsReporter(metrics: HarnessMetrics): Reporter {
   let scenario = 'unknown';
   return {
+    name: 'exposition',
     onPlan: (info) => {
       scenario = info.scenario;
       // Every series exists from the start, so rate() and the fault timeline begin at 0.

@@ -5,6 +5,10 @@
  */
 export type { FaultEvent, PlanInfo, ResultFiles, RunEvents, RunPhase, SecondProgress } from '../model/events.ts';
 export { combineReporters } from '../model/events.ts';
+export type { Reporter } from './reporter.ts';
+export { reporters, fileReporters, type ReporterName } from './reporters.ts';
+export { createHtmlReporter, createJsonReporter, createJunitReporter, createRecordingReporter } from './file-reporters.ts';
+export { defaultOutDir, resultFiles } from './files.ts';
 export { consoleMode, createConsoleReporter, type ConsoleReporterOptions } from './console.ts';
 export { renderSummary, type SummaryOptions } from './summary.ts';
 export { renderResultJson, writeResultJson } from './json.ts';

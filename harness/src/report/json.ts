@@ -1,5 +1,5 @@
 import type { RunResult } from '../model/result.ts';
-import { writeTextFile } from './write.ts';
+import { writeTextFile } from '../util/write-text-file.ts';
 
 /** result.json: the RunResult as pretty JSON (the contract is docs/result-json.md). */
 export function renderResultJson(result: RunResult): string {

@@ -2,7 +2,7 @@ import type { RunResult, SloVerdict } from '../model/result.ts';
 import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
 import { faultEvidence, faultLabel, resultTitle } from './labels.ts';
 import { escapeXmlText, xmlAttrs } from './xml.ts';
-import { writeTextFile } from './write.ts';
+import { writeTextFile } from '../util/write-text-file.ts';
 
 /** Name of the extra test case an inconclusive run adds. */
 export const FAULT_EVIDENCE_CASE = 'fault evidence';

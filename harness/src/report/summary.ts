@@ -67,5 +67,6 @@ function fileLines(files: ResultFiles, c: Palette): string[] {
   if (files.json) lines.push(`  result.json  ${files.json}`);
   if (files.junit) lines.push(`  JUnit        ${files.junit}`);
   if (files.html) lines.push(`  report       ${files.html}`);
+  if (files.recording) lines.push(`  recording    ${files.recording}`);
   return lines;
 }

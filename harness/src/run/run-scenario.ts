@@ -145,6 +145,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     recording = {
       runId,
       scenario: plan.scenario.name,
+      scenarioFile: plan.scenario.file,
       profile: plan.profile,
       seed: plan.seed,
       timeScale: plan.timeScale,

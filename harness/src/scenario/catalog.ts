@@ -50,8 +50,8 @@ export function resolveScenarioRef(ref: string, dir: string = scenariosDir): str
     if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(ref) && existsSync(file)) return file;
   }
   const known = listScenarios(dir).map((s) => s.name);
-  throw new FaultlineError(
-    'FL_UNKNOWN_SCENARIO',
-    `unknown scenario '${ref}': no file at ${resolve(ref)}, and no ${ref}.yaml in ${dir} (known: ${known.join(', ') || 'none'})`,
-  );
+  // A path is looked for as a file only; a name as a file here and in the scenarios folder.
+  const looksLikePath = /[\\/]|\.ya?ml$/.test(ref);
+  const where = looksLikePath ? `no scenario file at ${resolve(ref)}` : `no file at ${resolve(ref)}, and no ${ref}.yaml in ${dir}`;
+  throw new FaultlineError('FL_UNKNOWN_SCENARIO', `unknown scenario '${ref}': ${where} (named scenarios: ${known.join(', ') || 'none'})`);
 }

@@ -21,7 +21,8 @@ const layers: readonly (readonly string[])[] = [
   ['slo'],
   ['report'],
   ['api'],
-  ['cli', 'index.ts'],
+  ['cli'],
+  ['index.ts'],
 ];
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');

@@ -113,11 +113,18 @@ describe('faultline run --metrics-port', () => {
 
   it('announces where it serves metrics and stops serving when the run ends, even in error', async () => {
     const c = capture();
-    const code = await main(['run', 'no-such-scenario', '--metrics-port', '0'], c.io);
-    expect(code).toBe(2);
+    // Port 1 on loopback: no Toxiproxy there, an environment error once serving has begun.
+    const code = await main(['run', 'dispatch-outage', '--metrics-port', '0', '--toxiproxy', 'http://127.0.0.1:1'], c.io);
+    expect(code).toBe(3);
     const port = Number(/harness metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(c.stderr())?.[1]);
     expect(port).toBeGreaterThan(0);
     expect(await refused(port)).toBe(true);
+  });
+
+  it('serves nothing for a scenario the validation gate rejects', async () => {
+    const c = capture();
+    expect(await main(['run', 'no-such-scenario', '--metrics-port', '0'], c.io)).toBe(2);
+    expect(c.stderr()).not.toContain('harness metrics at');
   });
 
   it('refuses --metrics-host or --metrics-linger without --metrics-port', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/cli/exit-code.ts';
 import { captureIo } from '../scenario/capture.ts';
 
 let tempDir: string | undefined;

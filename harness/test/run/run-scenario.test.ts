@@ -1,14 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyseSaved } from '../../src/api/analyse-saved.ts';
 import { runScenario } from '../../src/api/run-scenario.ts';
+import { main } from '../../src/cli/main.ts';
+import { exitCodeFor } from '../../src/cli/exit-code.ts';
+import type { RunResult } from '../../src/model/result.ts';
+import { captureIo } from '../scenario/capture.ts';
 import { fixture, processesTagged } from './helpers.ts';
 
 // Services inherit the runner's environment: a tag in it finds every process this file started.
 const tag = `run-scenario-${process.pid}`;
 let outDir: string;
+/** The result of the first run, whose folder the analyse tests judge again. */
+let saved: RunResult | undefined;
 
 beforeAll(async () => {
   process.env.FAULTLINE_TEST_TAG = tag;
@@ -42,10 +49,12 @@ describe('running a scenario end to end on the embedded stack', () => {
     expect(result.dependencySeries.some((p) => p.service === 'trip' && p.dependency === 'dispatch' && p.breakerState === 1)).toBe(true);
 
     expect(files).toBeDefined();
-    const written = JSON.parse(readFileSync(files!.json, 'utf8')) as typeof result;
+    const written = JSON.parse(readFileSync(files!.json!, 'utf8')) as typeof result;
     expect(written.runId).toBe(result.runId);
-    expect(readFileSync(files!.junit, 'utf8')).toContain('<testsuites');
-    expect(existsSync(files!.html)).toBe(true);
+    expect(readFileSync(files!.junit!, 'utf8')).toContain('<testsuites');
+    expect(existsSync(files!.html!)).toBe(true);
+    expect(existsSync(files!.recording!)).toBe(true);
+    saved = result;
 
     expect(processesTagged('FAULTLINE_TEST_TAG', tag)).toEqual([]);
   });
@@ -67,5 +76,56 @@ describe('running a scenario end to end on the embedded stack', () => {
     expect(first.seed).toBe(7);
     expect(other.seed).toBe(8);
     expect(processesTagged('FAULTLINE_TEST_TAG', tag)).toEqual([]);
+  });
+});
+
+describe('judging a saved run again (faultline analyse)', () => {
+  /** A copy of the fixture scenario whose SLOs are replaced, in a folder of its own. */
+  async function withSlos(slos: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'faultline-analyse-'));
+    const text = (await readFile(fixture('short-outage.yaml'), 'utf8')).replace(/slos:[\s\S]*$/, `slos:\n${slos}`);
+    const file = join(dir, 'short-outage.yaml');
+    await writeFile(file, text);
+    return file;
+  }
+
+  it('reproduces the verdict of a saved run exactly, SLO by SLO', async () => {
+    expect(saved, 'the end-to-end run above saved a result folder').toBeDefined();
+    const { result } = await analyseSaved({ dir: outDir, outDir: false });
+    expect(result).toEqual(saved);
+  });
+
+  it('changes the verdict as an edited SLO threshold says, without running anything', async () => {
+    expect(saved).toBeDefined();
+    const impossible = await withSlos('  - expect: error_rate < 0%\n');
+    const generous = await withSlos('  - expect: error_rate <= 100%\n  - expect: breaker_time_to_open{service=trip,dependency=dispatch} < 3600s\n    window: fault\n');
+    const strict = await analyseSaved({ dir: outDir, scenario: impossible, outDir: false });
+    const lenient = await analyseSaved({ dir: outDir, scenario: generous, outDir: false });
+    expect(strict.result.verdict).toBe('fail');
+    expect(strict.result.slos.map((s) => s.passed)).toEqual([false]);
+    expect(lenient.result.verdict).toBe('pass');
+    // The same measurements, judged against other thresholds.
+    expect(strict.result.slos[0]!.measured).toBe(saved!.slos[0]!.measured);
+    expect(strict.result.runId).toBe(saved!.runId);
+  });
+
+  it('writes the same outputs from the command line and exits with the verdict\'s code', async () => {
+    expect(saved).toBeDefined();
+    const out = await mkdtemp(join(tmpdir(), 'faultline-analyse-out-'));
+    const { io } = captureIo();
+    const code = await main(['analyse', outDir, '--out', out], io);
+    expect(code).toBe(exitCodeFor(saved!));
+    const written = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(written).toEqual(JSON.parse(JSON.stringify(saved)));
+    expect(existsSync(join(out, 'junit.xml'))).toBe(true);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(existsSync(join(out, 'recording.json'))).toBe(true);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('says where it looked when a folder has no recording', async () => {
+    const capture = captureIo();
+    expect(await main(['analyse', join(tmpdir(), 'faultline-no-such-run')], capture.io)).toBe(2);
+    expect(capture.text().stderr).toMatch(/no recording\.json in .*faultline-no-such-run/);
   });
 });

@@ -6,6 +6,7 @@ import { InputError } from '../../src/errors.ts';
 import { loadScenario } from '../../src/gate/index.ts';
 import { loadTopology } from '../../src/topology/load.ts';
 import { captureIo } from './capture.ts';
+import { ExitCode, exitCodeForError } from '../../src/cli/exit-code.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const badFiles = readdirSync(join(fixtures, 'bad')).filter((f) => f.endsWith('.yaml')).sort();
@@ -30,7 +31,7 @@ describe('the corpus of malformed scenario and topology files', () => {
     const error = await loadScenario(join(fixtures, 'bad', file)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).issues).toHaveLength(expectedIssues(file).length);
-    expect((error as InputError).exitCode).toBe(2);
+    expect(exitCodeForError(error)).toBe(ExitCode.Usage);
   });
 
   it('throws an InputError with every issue of a broken topology file from loadTopology', async () => {

@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.ts';
 import { FaultlineError } from '../../src/errors.ts';
 import { listScenarios, resolveScenarioRef, scenariosDir } from '../../src/scenario/catalog.ts';
 import { captureIo } from './capture.ts';
+import { ExitCode, exitCodeForError } from '../../src/cli/exit-code.ts';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -47,7 +48,7 @@ describe('the scenario catalog', () => {
     })() as FaultlineError;
     expect(error).toBeInstanceOf(FaultlineError);
     expect(error.code).toBe('FL_UNKNOWN_SCENARIO');
-    expect(error.exitCode).toBe(2);
+    expect(exitCodeForError(error)).toBe(ExitCode.Usage);
     expect(error.message).toMatch(/baseline, .*dispatch-outage/);
   });
 

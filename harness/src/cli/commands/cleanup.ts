@@ -4,6 +4,7 @@ import { Journal, stateDir } from '../../run/journal.ts';
 import { undoDeadRuns } from '../../run/undo.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../options.ts';
+import { ExitCode } from '../exit-code.ts';
 
 const usage = `Usage: faultline cleanup [--toxiproxy <url>] [--force]
 
@@ -27,7 +28,7 @@ export const cleanupCommand: Command = {
     const pending = journal.entries();
     if (pending.length === 0) {
       ctx.stdout.write(`nothing to clean up for ${url}\n`);
-      return 0;
+      return ExitCode.Ok;
     }
     const toxiproxy = new Toxiproxy(url);
     try {
@@ -42,6 +43,6 @@ export const cleanupCommand: Command = {
     if (problems.length > 0) {
       throw new FaultlineError('FL_CLEANUP', `cleanup of ${url} failed:\n  ${problems.join('\n  ')}`);
     }
-    return 0;
+    return ExitCode.Ok;
   },
 };

@@ -1,16 +1,21 @@
-import { relative } from 'node:path';
+import { runScenario } from '../../api/run-scenario.ts';
 import { FaultlineError } from '../../errors.ts';
-import { consoleMode, createConsoleReporter, renderComparison } from '../../report/index.ts';
-import { exitCodeFor, runScenario } from '../../api/run-scenario.ts';
-import { writeResultFolder } from '../../report/outputs.ts';
+import { admitScenario } from '../../gate/index.ts';
+import { combineReporters } from '../../model/events.ts';
 import type { RunResult } from '../../model/result.ts';
+import { defaultOutDir, resultFiles } from '../../report/files.ts';
+import { consoleMode, createConsoleReporter, renderComparison } from '../../report/index.ts';
+import { fileReporters } from '../../report/reporters.ts';
 import type { Command } from '../command.ts';
+import { ExitCode } from '../exit-code.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { join } from 'node:path';
 
 const usage = `Usage: faultline compare <name|file> --profiles naive,resilient [options]
 
 Runs one scenario under several policy profiles, one after another, and shows the verdicts
-side by side (console table, one report.html, junit.xml).
+side by side (console table, one report.html, junit.xml). Each profile's run gets its own
+result folder inside the comparison's (<dir>/<profile>/, re-judgeable with faultline analyse).
 
 Options:
   --profiles <list>     comma-separated profiles (default naive,timeouts,retries,resilient)
@@ -47,6 +52,9 @@ export const compareCommand: Command = {
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
+    // Every profile through the gate before the first run starts.
+    const { scenario } = await admitScenario(positionals[0]!, { profiles });
+    const dir = values.out ?? defaultOutDir(scenario.name, new Date().toISOString(), 'compare');
 
     const results: RunResult[] = [];
     for (const profile of profiles) {
@@ -58,25 +66,26 @@ export const compareCommand: Command = {
         ...(seed !== undefined ? { seed } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),
         ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
-        outDir: false,
+        outDir: join(dir, profile),
         signal: ctx.signal,
-        events: createConsoleReporter({ stream: ctx.stdout, ...mode }),
+        reporters: [...fileReporters(), createConsoleReporter({ stream: ctx.stdout, ...mode })],
       });
       results.push(result);
     }
-    if (results.length === 0) return exitCodeFor({ status: 'interrupted' } as RunResult);
-    const files = await writeResultFolder(results, values.out ?? undefined);
+    if (results.length === 0) return ExitCode.Interrupted;
+    const combined = resultFiles(dir);
+    await combineReporters(...fileReporters()).onEnd?.(results, combined);
     ctx.stdout.write(`\n${renderComparison(results, { color: mode.color })}\n`);
-    ctx.stdout.write(`report: ${relative(process.cwd(), files.html) || files.html}\n`);
-    if (results.some((r) => r.status === 'interrupted')) return exitCodeFor({ status: 'interrupted' } as RunResult);
-    if (results.some((r) => r.verdict === 'inconclusive')) return 3;
+    ctx.stdout.write(`report: ${combined.html}\n`);
+    if (results.some((r) => r.status === 'interrupted')) return ExitCode.Interrupted;
+    if (results.some((r) => r.verdict === 'inconclusive')) return ExitCode.Environment;
     if (values['expect-discrimination']) {
       const verdict = (p: string) => results.find((r) => r.profile === p)?.verdict;
       if (verdict('resilient') !== 'pass' || verdict('naive') !== 'fail') {
         ctx.stdout.write(`the scenario does not discriminate: resilient ${verdict('resilient') ?? 'not run'}, naive ${verdict('naive') ?? 'not run'}\n`);
-        return 1;
+        return ExitCode.SloFailed;
       }
     }
-    return 0;
+    return ExitCode.Ok;
   },
 };

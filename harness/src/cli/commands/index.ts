@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { analyseCommand } from './analyse.ts';
 import { cleanupCommand } from './cleanup.ts';
 import { compareCommand } from './compare.ts';
 import { k6Command } from './k6.ts';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
   compareCommand,
+  analyseCommand,
   cleanupCommand,
   servicesCommand,
   toxiproxyCommand,

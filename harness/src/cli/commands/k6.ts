@@ -6,6 +6,7 @@ import { admitScenario } from '../../gate/index.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { ExitCode } from '../exit-code.ts';
 
 /** Used when the load target is a managed service: its port is only known during a run. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
@@ -62,7 +63,7 @@ export const k6Command: Command = {
     const script = exportK6Script(plan, { baseUrl: baseUrlOption ?? defaultBaseUrl(topology, scenario.load.target) });
     if (values.out === undefined) {
       ctx.stdout.write(script);
-      return 0;
+      return ExitCode.Ok;
     }
     try {
       await writeFile(values.out, script);
@@ -70,6 +71,6 @@ export const k6Command: Command = {
       throw new FaultlineError('FL_USAGE', `cannot write ${values.out}: ${(error as Error).message}`, { cause: error });
     }
     ctx.stderr.write(`k6 script for ${scenario.name} written to ${values.out}\n`);
-    return 0;
+    return ExitCode.Ok;
   },
 };

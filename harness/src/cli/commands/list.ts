@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { listScenarios } from '../../scenario/catalog.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../options.ts';
+import { ExitCode } from '../exit-code.ts';
 
 const usage = `Usage: faultline list
 
@@ -17,6 +18,6 @@ export const listCommand: Command = {
     const width = Math.max(0, ...scenarios.map((s) => s.name.length));
     for (const scenario of scenarios) ctx.stdout.write(`${scenario.name.padEnd(width)}  ${scenario.description}\n`);
     if (scenarios.length === 0) ctx.stdout.write(`no scenarios in ${relative(process.cwd(), 'scenarios') || 'scenarios'}\n`);
-    return 0;
+    return ExitCode.Ok;
   },
 };

@@ -4,6 +4,7 @@ import { FaultlineError } from '../../errors.ts';
 import { admitScenario } from '../../gate/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { ExitCode } from '../exit-code.ts';
 
 const usage = `Usage: faultline plan <name|file> [--profile P] [--seed N] [--time-scale X] [--topology FILE]
 
@@ -39,6 +40,6 @@ export const planCommand: Command = {
       ...(timeScale === undefined ? {} : { timeScale }),
     });
     ctx.stdout.write(formatPlan(plan));
-    return 0;
+    return ExitCode.Ok;
   },
 };

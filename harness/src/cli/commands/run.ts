@@ -1,11 +1,14 @@
+import { runScenario } from '../../api/run-scenario.ts';
 import { FaultlineError } from '../../errors.ts';
-import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../report/exposition.ts';
-import { combineReporters, consoleMode, createConsoleReporter } from '../../report/index.ts';
-import { exitCodeFor, runScenario, worstExitCode } from '../../api/run-scenario.ts';
-import { writeAggregates } from '../../report/outputs.ts';
-import { listScenarios } from '../../scenario/index.ts';
+import { admitScenario } from '../../gate/index.ts';
+import { combineReporters, type RunEvents } from '../../model/events.ts';
 import type { RunResult } from '../../model/result.ts';
+import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../report/exposition.ts';
+import { consoleMode, createConsoleReporter } from '../../report/index.ts';
+import { fileReporters } from '../../report/reporters.ts';
+import { listScenarios } from '../../scenario/index.ts';
 import type { Command } from '../command.ts';
+import { ExitCode, exitCodeFor, worstExitCode } from '../exit-code.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 
 /** What `faultline run` (and `npm start`) runs when no scenario is named. */
@@ -82,9 +85,15 @@ export const runCommand: Command = {
     const lingerSeconds = parseNumberOption(values['metrics-linger'], '--metrics-linger', (n) => n >= 0 && n <= 3600, 'seconds in [0, 3600]') ?? 0;
     if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined) throw new FaultlineError('FL_USAGE', `--metrics-host and --metrics-linger need --metrics-port\n\n${usage}`);
 
+    // The gate, for every scenario, before anything starts: one bad file stops the whole run.
+    const gateOptions = { ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
+    for (const name of names) await admitScenario(name, gateOptions);
+
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     const results: RunResult[] = [];
-    const codes: number[] = [];
+    const codes: ExitCode[] = [];
+    // File reporters live for the whole invocation: their onEnd writes the --json/--junit copies.
+    const files = fileReporters({ ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
     const metrics = metricsPort === undefined ? undefined : createHarnessMetrics();
     const metricsServer: MetricsServer | undefined = metrics && (await serveMetrics(metrics.registry, { port: metricsPort!, ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}) }));
     if (metricsServer) ctx.stderr.write(`harness metrics at ${metricsServer.url}\n`);
@@ -93,7 +102,7 @@ export const runCommand: Command = {
         if (ctx.signal.aborted) break;
         // The reporter prints the verdict block and the result files when the run ends.
         const consoleReporter = createConsoleReporter({ stream: ctx.stdout, ...mode });
-        const reporter = metrics ? combineReporters(consoleReporter, createMetricsReporter(metrics)) : consoleReporter;
+        const reporters: RunEvents[] = [...files, ...(metrics ? [createMetricsReporter(metrics)] : []), consoleReporter];
         const { result } = await runScenario({
           scenario: name,
           ...(values.profile ? { profile: values.profile } : {}),
@@ -103,13 +112,13 @@ export const runCommand: Command = {
           ...(values.topology ? { topology: values.topology } : {}),
           ...(values.out ? { outDir: values.out } : {}),
           signal: ctx.signal,
-          events: reporter,
+          reporters,
           ...(values.verbose ? { onServiceOutput: (service: string, line: string) => ctx.stderr.write(`[${service}] ${line}\n`) } : {}),
         });
         results.push(result);
         codes.push(exitCodeFor(result));
       }
-      await writeAggregates(results, { ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
+      await combineReporters(...files).onEnd?.(results);
       if (results.length > 1) {
         const line = results.map((r) => `${r.scenario.name}:${r.verdict}`).join('  ');
         ctx.stdout.write(`\n${results.length} scenarios: ${line}\n`);

@@ -4,6 +4,7 @@ import { launchService, type RunningService } from '../../topology/launch.ts';
 import { calleeEnvName, type ManagedService } from '../../topology/model.ts';
 import { repoPath, tsNodeArgs } from '../../util/tsx.ts';
 import type { Command, CommandContext } from '../command.ts';
+import { ExitCode } from '../exit-code.ts';
 
 const profiles = ['naive', 'timeouts', 'retries', 'resilient'];
 
@@ -22,7 +23,7 @@ function managed(name: string, env: Record<string, string>): ManagedService {
   return { kind: 'managed', name, health: '/health', command: [process.execPath, ...tsNodeArgs(repoPath(`services/${name}/main.ts`))], env, cwd: repoPath('.'), faultlineAware: true };
 }
 
-async function run(ctx: CommandContext): Promise<number> {
+async function run(ctx: CommandContext): Promise<ExitCode> {
   let values;
   try {
     ({ values } = parseArgs({ args: ctx.argv, options: { profile: { type: 'string', default: 'resilient' }, seed: { type: 'string', default: '1' } }, strict: true, allowPositionals: false }));
@@ -60,7 +61,7 @@ async function run(ctx: CommandContext): Promise<number> {
       // If a service dies on its own, say so but keep the others up for poking.
       for (const service of started) void service.exited.then((e) => !ctx.signal.aborted && ctx.stderr.write(`${service.name} exited (code ${e.code}, signal ${e.signal})\n`));
     });
-    return 0;
+    return ExitCode.Ok;
   } finally {
     await Promise.all(started.reverse().map((service) => service.stop()));
   }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { startToxiproxy } from '../../toxiproxy/index.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { ExitCode } from '../exit-code.ts';
 
 const usage = `Usage: faultline toxiproxy [--host 127.0.0.1] [--port 8474] [--seed N] [--config FILE]
 
@@ -34,6 +35,6 @@ export const toxiproxyCommand: Command = {
     } finally {
       await server.close();
     }
-    return 0;
+    return ExitCode.Ok;
   },
 };

@@ -8,6 +8,7 @@ import type { YamlSource } from '../../document/source.ts';
 import { checkTopology } from '../../topology/load.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../options.ts';
+import { ExitCode } from '../exit-code.ts';
 
 const usage = `Usage: faultline validate <file|name>... [--topology FILE] [--profile P]
 
@@ -57,6 +58,6 @@ export const validateCommand: Command = {
         valid = false;
       }
     }
-    return valid ? 0 : 2;
+    return valid ? ExitCode.Ok : ExitCode.Usage;
   },
 };

@@ -1,7 +1,7 @@
 import { FaultlineError } from '../../errors.ts';
 import type { RunResult } from '../../model/result.ts';
 import { resultTitle, verdictWord } from '../labels.ts';
-import { writeTextFile } from '../write.ts';
+import { writeTextFile } from '../../util/write-text-file.ts';
 import { renderComparisonSections } from './compare.ts';
 import { escapeHtml } from './escape.ts';
 import { renderResultSections } from './sections.ts';

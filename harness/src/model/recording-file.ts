@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { FaultlineError } from '../errors.ts';
+import type { Recording } from './recording.ts';
+
+/**
+ * recording.json: a Recording saved beside result.json, so a run can be judged again
+ * (`faultline analyse`) without running anything. A documented, versioned format
+ * (docs/recording-json.md): `{ format, version, recording }`. JSON has no NaN or infinities,
+ * and Prometheus samples can hold them, so a metric value that is not finite is written as the
+ * string `NaN`, `+Inf` or `-Inf` — the exposition format's own spelling.
+ */
+export const RECORDING_FORMAT = 'faultline-recording';
+export const RECORDING_VERSION = 1;
+
+const finite = z.number();
+const metricValue = z.union([z.number(), z.enum(['NaN', '+Inf', '-Inf']).transform((text) => (text === 'NaN' ? Number.NaN : text === '+Inf' ? Infinity : -Infinity))]);
+const status = z.enum(['completed', 'failed', 'aborted', 'interrupted']);
+
+const recordingSchema = z.strictObject({
+  runId: z.string(),
+  scenario: z.string(),
+  scenarioFile: z.string(),
+  profile: z.string(),
+  seed: finite,
+  timeScale: finite,
+  status,
+  problems: z.array(z.string()),
+  startedAt: z.string(),
+  durationMs: finite,
+  samples: z.array(
+    z.strictObject({
+      scheduledMs: finite,
+      sentMs: finite,
+      endMs: finite,
+      status: finite,
+      ok: z.boolean(),
+      error: z.enum(['status', 'timeout', 'connect', 'reset', 'other']).optional(),
+    }),
+  ),
+  dropped: z.array(finite),
+  scrapes: z.array(
+    z.strictObject({
+      atMs: finite,
+      service: z.string(),
+      up: z.boolean(),
+      series: z.array(z.strictObject({ name: z.string(), labels: z.record(z.string(), z.string()), value: metricValue })),
+    }),
+  ),
+  faults: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: z.enum(['toxic', 'down', 'crash', 'restart', 'http']),
+      target: z.string(),
+      appliedAtMs: finite.optional(),
+      removedAtMs: finite.optional(),
+      connectionsAffected: finite.optional(),
+      requestsAffected: finite.optional(),
+      error: z.string().optional(),
+    }),
+  ),
+  windows: z.array(z.strictObject({ name: z.string(), startMs: finite, endMs: finite })),
+  environment: z.strictObject({
+    faultlineVersion: z.string(),
+    node: z.string(),
+    toxiproxy: z.string(),
+    toxiproxyVersion: z.string().optional(),
+    platform: z.string(),
+    cpus: finite,
+  }),
+});
+
+const fileSchema = z.strictObject({
+  format: z.literal(RECORDING_FORMAT),
+  version: z.literal(RECORDING_VERSION),
+  recording: recordingSchema,
+});
+
+// The schema must describe the Recording type exactly: a change to one without the other fails
+// the typecheck here.
+type Parsed = z.infer<typeof recordingSchema>;
+type MissingKeys = Exclude<keyof Recording, keyof Parsed> | Exclude<keyof Parsed, keyof Recording>;
+const sameShape: [Parsed extends Recording ? true : false, [MissingKeys] extends [never] ? true : false] = [true, true];
+void sameShape;
+
+/** The text of recording.json. Compact: a long run holds many samples and scrapes. */
+export function encodeRecording(recording: Recording): string {
+  const body = { format: RECORDING_FORMAT, version: RECORDING_VERSION, recording };
+  return `${JSON.stringify(body, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf') : value))}\n`;
+}
+
+/** A Recording read back from the text of recording.json; FL_INVALID_INPUT naming the file and
+ * every field that is wrong. */
+export function decodeRecording(text: string, file: string): Recording {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new FaultlineError('FL_INVALID_INPUT', `${file}: not JSON (${error instanceof Error ? error.message : String(error)}); expected a recording.json written by faultline`);
+  }
+  const format = (data as { format?: unknown; version?: unknown } | null)?.format;
+  const version = (data as { version?: unknown } | null)?.version;
+  if (format === RECORDING_FORMAT && version !== RECORDING_VERSION) {
+    throw new FaultlineError('FL_INVALID_INPUT', `${file}: recording format version ${String(version)}; this faultline reads version ${RECORDING_VERSION}`);
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 10).map((issue) => `  ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)'}: ${issue.message}`);
+    const more = parsed.error.issues.length > 10 ? `\n  … and ${parsed.error.issues.length - 10} more` : '';
+    throw new FaultlineError('FL_INVALID_INPUT', `${file}: not a faultline recording (format '${RECORDING_FORMAT}' version ${RECORDING_VERSION}):\n${lines.join('\n')}${more}`);
+  }
+  return parsed.data.recording as Recording;
+}
