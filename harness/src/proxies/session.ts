@@ -12,6 +12,8 @@ export interface SessionOptions {
   journal?: Journal;
   /** The embedded server: shown as `embedded`, and always local. */
   embedded?: boolean;
+  /** What to do about it, appended when the server cannot be reached. */
+  unreachableHint?: string;
 }
 
 const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'];
@@ -41,7 +43,7 @@ export class ToxiproxySession implements ProxyControl {
       return new ToxiproxySession(api, toxiproxyVersionNumber(await api.version()), options);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      const hint = options.embedded ? '' : '; start it or drop --toxiproxy to use the embedded one';
+      const hint = options.unreachableHint ? `; ${options.unreachableHint}` : '';
       throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `Toxiproxy at ${url} is unreachable (${why})${hint}`, { cause: error });
     }
   }

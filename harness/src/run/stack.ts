@@ -48,7 +48,10 @@ export interface Stack {
 /** Phase 1: the embedded server on a free port, or the external one reached and its version
  * read. The embedded server is closed again if it cannot be reached. */
 async function connectToxiproxy(options: StackOptions, started: (embedded: EmbeddedToxiproxyHandle) => void): Promise<ToxiproxySession> {
-  if (options.toxiproxyUrl) return ToxiproxySession.connect(options.toxiproxyUrl, options.journal ? { journal: options.journal } : {});
+  if (options.toxiproxyUrl) {
+    const unreachableHint = 'start it or drop --toxiproxy to use the embedded one';
+    return ToxiproxySession.connect(options.toxiproxyUrl, { unreachableHint, ...(options.journal ? { journal: options.journal } : {}) });
+  }
   const embedded = await startEmbeddedToxiproxy(options.seed);
   started(embedded);
   return ToxiproxySession.connect(embedded.url, { embedded: true });
