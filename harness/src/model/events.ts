@@ -1,8 +1,9 @@
 import type { Recording } from './recording.ts';
 import type { RunResult } from './result.ts';
 
-/** The run's phases, in order; the console shows the current one. */
-export type RunPhase = 'starting' | 'warming' | 'load' | 'draining' | 'analysing' | 'cleanup';
+/** The run's phases, in order; the console shows the current one. `services`: the system
+ * starting, each service behind its proxies once its callees are up. */
+export type RunPhase = 'starting' | 'services' | 'warming' | 'load' | 'draining' | 'analysing' | 'cleanup';
 
 /** What the run is about to do, announced once before the load starts. */
 export interface PlanInfo {

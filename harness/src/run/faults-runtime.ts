@@ -1,5 +1,4 @@
-import { describeFault, driverFor, type FaultContext } from '../faults/index.ts';
-import type { FaultSpec } from '../scenario/model.ts';
+import { describeFault, faultKindOf, type FaultContext, type FaultSpec } from '../faults/index.ts';
 import type { FaultRecord } from '../model/recording.ts';
 
 function targetOf(fault: FaultSpec): string {
@@ -40,7 +39,7 @@ export class FaultsRuntime {
     // Marked active before the call: if it half-succeeds, cleanup still tries to remove it.
     this.active.add(id);
     try {
-      await driverFor(fault).apply(fault, this.ctx);
+      await faultKindOf(fault).apply(fault, this.ctx);
       record.appliedAtMs = this.elapsedMs();
       this.onChange?.({ id, label: this.label(id), action: 'apply', atMs: record.appliedAtMs });
     } catch (error) {
@@ -54,7 +53,7 @@ export class FaultsRuntime {
     const fault = this.byId.get(id)!;
     const record = this.records.get(id)!;
     try {
-      const evidence = await driverFor(fault).remove(fault, this.ctx);
+      const evidence = await faultKindOf(fault).remove(fault, this.ctx);
       this.active.delete(id);
       record.removedAtMs = this.elapsedMs();
       if (evidence.connectionsAffected !== undefined) record.connectionsAffected = evidence.connectionsAffected;

@@ -5,14 +5,13 @@ import { runLoad, type LiveSecond } from '../load/index.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
 import type { RunEvents } from '../model/events.ts';
+import { Journal } from '../proxies/journal.ts';
 import { faultlineVersion } from '../util/version.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { FaultsRuntime } from './faults-runtime.ts';
-import { Journal } from './journal.ts';
 import type { Recording } from '../model/recording.ts';
 import { bringUp, type Stack } from './stack.ts';
 import { runTimeline } from './timeline.ts';
-import { undoDeadRuns } from './undo.ts';
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -63,12 +62,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       ...(journal ? { journal } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onServiceOutput ? { onOutput: options.onServiceOutput } : {}),
+      ...(events?.onPhase ? { onPhase: (phase, detail) => events.onPhase?.(phase, detail) } : {}),
     });
-    if (journal) {
-      // What a dead run left in a shared Toxiproxy is undone before this one changes anything.
-      const { problems: undoProblems } = await undoDeadRuns(stack.toxiproxy, journal, { keepRunId: runId });
-      problems.push(...undoProblems);
-    }
+    // What a dead run left in a shared Toxiproxy is undone before this one changes anything
+    // (nothing to do without a journal: the embedded server is this run's own).
+    const { problems: undoProblems } = await stack.proxies.undoDeadRuns({ keepRunId: runId });
+    problems.push(...undoProblems);
     const live = stack;
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
@@ -77,19 +76,13 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     const runtime = new FaultsRuntime(
       plan.faults,
       {
-        toxiproxy: live.toxiproxy,
-        proxy: live.proxy,
+        // Every Toxiproxy change a driver makes goes through the run's session, which journals it.
+        proxies: live.proxies,
         service: live.service,
         relaunch: live.relaunch,
         stopService: live.stopService,
         serviceUrl: live.serviceUrl,
         toxicPrefix: `faultline_${runId}_`,
-        journal: {
-          toxicAdded: async (proxy, name) => journal?.update((e) => e.toxics.push({ proxy, name })),
-          toxicRemoved: async (proxy, name) => journal?.update((e) => (e.toxics = e.toxics.filter((t) => !(t.proxy === proxy && t.name === name)))),
-          proxyDisabled: async (proxy) => journal?.update((e) => e.disabled.push(proxy)),
-          proxyEnabled: async (proxy) => journal?.update((e) => (e.disabled = e.disabled.filter((p) => p !== proxy))),
-        },
       },
       elapsed,
       (change) => events?.onFault?.(change),

@@ -4,5 +4,5 @@ export { listScenarios, resolveScenarioRef, scenariosDir, type ScenarioSummary }
 export { readYamlSource, sourceFromText, formatPath, type YamlSource, type FieldPath } from '../document/source.ts';
 export { parseDuration, parseRate, parseRatio, formatDuration } from '../document/units.ts';
 export { faultEndMs, loadDurationMs, builtinWindows } from './rules.ts';
-export { toxicAttributes, toxicTypes } from './toxics.ts';
+export { toxicAttributes, toxicTypes } from '../faults/index.ts';
 export type * from './model.ts';

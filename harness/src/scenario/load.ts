@@ -7,7 +7,7 @@ import type { Located } from '../document/check.ts';
 import { nameText } from '../document/fields.ts';
 import { deepFreeze } from '../document/freeze.ts';
 import type { FaultSpec, Scenario, SloSpec } from './model.ts';
-import { faultDocument, normaliseFault } from './faults/index.ts';
+import { faultDocument, normaliseFault } from './faults.ts';
 import { normaliseLoad, normaliseSlo, normaliseWindow } from './normalise.ts';
 import * as rules from './rules.ts';
 import { loadDocument, scenarioDocument, sloDocument, windowDocument } from './schema.ts';

@@ -1,3 +1,5 @@
+import type { FaultSpec } from '../faults/index.ts';
+
 /**
  * A scenario after validation and normalisation: every duration in milliseconds, every rate
  * per second, every default filled in. Frozen; later stages take it read-only.
@@ -49,60 +51,9 @@ export interface LoadStage {
   toRate: number;
 }
 
-/** Toxiproxy toxic types, with their Toxiproxy attribute names and units. */
-export type ToxicType = 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
-
-interface FaultBase {
-  /** Unique within the scenario; defaults to `<type>-<link or service>-<index>`. */
-  id: string;
-  atMs: number;
-  /** How long the fault stays; `undefined` = until the end of the load (for `crash`:
-   * never restarted). */
-  forMs?: number;
-}
-
-/** A Toxiproxy toxic on the link `caller -> callee` (the proxy `caller_to_callee`). */
-export interface ToxicFault extends FaultBase {
-  kind: 'toxic';
-  caller: string;
-  callee: string;
-  toxic: ToxicType;
-  stream: 'upstream' | 'downstream';
-  toxicity: number;
-  /** Toxiproxy attributes in Toxiproxy's units (ms, KB/s, bytes, µs for slicer delay). */
-  attributes: Readonly<Record<string, number>>;
-}
-
-/** The link is down: the proxy is disabled (connections refused, open ones closed). */
-export interface DownFault extends FaultBase {
-  kind: 'down';
-  caller: string;
-  callee: string;
-}
-
-/** SIGKILL a managed service; with `forMs`, start it again after that long. */
-export interface CrashFault extends FaultBase {
-  kind: 'crash';
-  service: string;
-}
-
-/** Stop a service gracefully (SIGTERM) and start it again at once. */
-export interface RestartFault extends FaultBase {
-  kind: 'restart';
-  service: string;
-}
-
-/** Service-level HTTP fault (admin route of a faultline-aware service): answer `status` for a
- * fraction `rate` of requests, and/or add `delayMs` of processing delay. */
-export interface HttpFault extends FaultBase {
-  kind: 'http';
-  service: string;
-  status: number;
-  rate: number;
-  delayMs: number;
-}
-
-export type FaultSpec = ToxicFault | DownFault | CrashFault | RestartFault | HttpFault;
+/** Fault kinds live with their drivers in harness/src/faults/kinds/ (one file each); their
+ * model types are re-exported here so that every stage keeps reading them from the scenario. */
+export type { CrashFault, DownFault, FaultSpec, HttpFault, RestartFault, ToxicFault, ToxicType } from '../faults/index.ts';
 
 export interface WindowSpec {
   name: string;

@@ -8,7 +8,7 @@ import { parseDuration, parseRate } from '../document/units.ts';
 
 /**
  * Stage 2: units to base units (ms, requests/s, 0..1) and defaults filled in (faults: see
- * faults/index.ts). Input parts
+ * faults.ts and each kind in harness/src/faults/kinds/). Input parts
  * already passed the schema, so the unit texts match their patterns; what is left to report
  * here is what a pattern cannot say (a zero duration, rate and stages both given).
  */

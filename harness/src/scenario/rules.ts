@@ -1,6 +1,6 @@
 import type { IssueList, Located } from '../document/check.ts';
 import type { BuiltinWindow, FaultSpec, LoadSpec, SloSpec, WindowSpec } from './model.ts';
-import { faultSlot } from './faults/index.ts';
+import { faultSlot } from './faults.ts';
 import { formatPath } from '../document/source.ts';
 import { unknownName } from '../document/suggest.ts';
 import { formatDuration } from '../document/units.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationText, nameText, rateText } from '../document/fields.ts';
-import { faultDocument } from './faults/index.ts';
+import { faultDocument } from './faults.ts';
 
 /**
  * The scenario file as written (YAML, units as text): the single source of truth. Types are

@@ -12,11 +12,16 @@ const layers: readonly (readonly string[])[] = [
   ['model'],
   ['document'],
   ['topology', 'toxiproxy'],
+  // Fault kinds (YAML form + driver) sit below scenario, which builds its union from them; their
+  // drivers see Toxiproxy only through the ProxyControl interface they declare.
+  ['faults'],
   ['scenario'],
   ['gate'],
   ['plan'],
   ['load', 'metrics'],
-  ['faults', 'k6'],
+  // The Toxiproxy wrapper (owns the journal) implements faults' ProxyControl and reads the
+  // embedded server's counters with metrics' parser.
+  ['k6', 'proxies'],
   ['run'],
   ['slo'],
   ['report'],

@@ -63,10 +63,11 @@ describe('a run whose callers are external (url)', () => {
     const through = `http://${listen}`;
     expect(await (await fetch(through)).text()).toBe('callee');
 
-    // A fault applied the way the runner does it: the proxy the caller is wired to goes down.
-    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+    // A fault applied the way the runner does it (through the run's Toxiproxy session): the
+    // proxy the caller is wired to goes down.
+    await stack.proxies.setEnabled('caller_to_callee', false);
     await expect(fetch(through)).rejects.toThrow();
-    await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+    await stack.proxies.setEnabled('caller_to_callee', true);
 
     // Process faults cannot act on a service someone else started: they fail loudly.
     await expect(stack.stopService('callee', 'kill')).rejects.toMatchObject({ code: 'FL_FAULT_APPLY' });

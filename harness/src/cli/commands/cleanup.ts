@@ -1,7 +1,6 @@
-import { Toxiproxy } from 'toxiproxy-node-client';
 import { FaultlineError } from '../../errors.ts';
-import { Journal, stateDir } from '../../run/journal.ts';
-import { undoDeadRuns } from '../../run/undo.ts';
+import { Journal, stateDir } from '../../proxies/journal.ts';
+import { ToxiproxySession } from '../../proxies/session.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../options.ts';
 import { ExitCode } from '../exit-code.ts';
@@ -30,13 +29,9 @@ export const cleanupCommand: Command = {
       ctx.stdout.write(`nothing to clean up for ${url}\n`);
       return ExitCode.Ok;
     }
-    const toxiproxy = new Toxiproxy(url);
-    try {
-      await toxiproxy.getVersion();
-    } catch (error) {
-      throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `Toxiproxy at ${url} is unreachable: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const { undone, problems } = await undoDeadRuns(toxiproxy, journal, { includeLive: values.force ?? false });
+    // FL_TOXIPROXY_UNREACHABLE (exit 3) when the server cannot be reached.
+    const session = await ToxiproxySession.connect(url, { journal });
+    const { undone, problems } = await session.undoDeadRuns({ includeLive: values.force ?? false });
     for (const runId of undone) ctx.stdout.write(`undone: run ${runId}\n`);
     const skipped = journal.entries().filter((e) => !undone.includes(e.runId));
     for (const entry of skipped) ctx.stdout.write(`left alone: run ${entry.runId} (process ${entry.pid} is alive; --force to undo it)\n`);

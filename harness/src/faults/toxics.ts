@@ -1,9 +1,9 @@
-import type { ToxicType } from './model.ts';
-
 /**
  * Toxiproxy's toxics and their attributes, with Toxiproxy's units (Toxiproxy 2.x README).
  * `time` attributes accept a duration text in scenario files and are converted to `unit`;
  * plain numbers are taken as Toxiproxy units. Every attribute defaults to 0, as in Toxiproxy.
+ * This is the one list of toxics scenarios may name (a test checks it against the embedded
+ * server's toxics/registry.ts): adding a toxic is one entry here and one file there.
  */
 export interface ToxicAttribute {
   /** `ms` / `us`: a time, duration text accepted; `KB/s`, `bytes`: a plain number. */
@@ -11,7 +11,7 @@ export interface ToxicAttribute {
   description: string;
 }
 
-export const toxicAttributes: Readonly<Record<ToxicType, Readonly<Record<string, ToxicAttribute>>>> = {
+export const toxicAttributes = {
   latency: {
     latency: { unit: 'ms', description: 'Added delay before data is passed on.' },
     jitter: { unit: 'ms', description: 'Random variation (±) of the latency.' },
@@ -36,7 +36,15 @@ export const toxicAttributes: Readonly<Record<ToxicType, Readonly<Record<string,
   limit_data: {
     bytes: { unit: 'bytes', description: 'Close the connection after this many bytes.' },
   },
-};
+} as const satisfies Readonly<Record<string, Readonly<Record<string, ToxicAttribute>>>>;
+
+/** Toxiproxy toxic types a scenario may use. */
+export type ToxicType = keyof typeof toxicAttributes;
+
+/** Attributes of one toxic type, by Toxiproxy name. */
+export function attributesOf(type: ToxicType): Readonly<Record<string, ToxicAttribute>> {
+  return toxicAttributes[type];
+}
 
 export const toxicTypes = Object.keys(toxicAttributes) as ToxicType[];
 

@@ -1,20 +1,13 @@
 import { z } from 'zod';
-import { parseLink, proxyName } from '../../document/link.ts';
-import type { IssueList } from '../../document/check.ts';
-import type { FaultSpec } from '../model.ts';
-import { parseDuration } from '../../document/units.ts';
-import { crashFaultKind } from './crash.ts';
-import { downFaultKind } from './down.ts';
-import { httpFaultKind } from './http.ts';
-import type { FaultKind, FaultTiming } from './kind.ts';
-import { restartFaultKind } from './restart.ts';
-import { toxicFaultKind } from './toxic.ts';
+import { parseLink, proxyName } from '../document/link.ts';
+import type { IssueList } from '../document/check.ts';
+import { parseDuration } from '../document/units.ts';
+import { faultKindOf, faultKinds, type FaultKind, type FaultSpec, type FaultTiming } from '../faults/index.ts';
 
-/** The fault kinds of scenario files, in the order the JSON Schema lists them. */
-const faultKinds: readonly FaultKind[] = [downFaultKind, toxicFaultKind, crashFaultKind, restartFaultKind, httpFaultKind];
-
-const kindByType = new Map(faultKinds.flatMap((kind) => kind.documents.map((doc) => [(doc.shape.type as z.ZodLiteral<string>).value, kind] as const)));
-const kindByModel = new Map(faultKinds.map((kind) => [kind.kind, kind]));
+/** The fault kinds of scenario files come from the registry (harness/src/faults/registry.ts). */
+const kindByType = new Map(
+  faultKinds.flatMap((kind) => kind.documents.map((doc) => [(doc.shape.type as z.ZodLiteral<string>).value, kind as unknown as FaultKind] as const)),
+);
 
 /** A fault as written: one of every kind's documents, told apart by `type`. */
 export const faultDocument = z.discriminatedUnion('type', faultKinds.flatMap((kind) => kind.documents) as unknown as [z.ZodObject, ...z.ZodObject[]]);
@@ -29,10 +22,10 @@ export function normaliseFault(value: unknown, index: number, issues: IssueList)
   if (forMs !== undefined && forMs <= 0) issues.add(['faults', index, 'for'], 'must be longer than 0');
   const target = doc.link === undefined ? doc.service : proxyName(parseLink(doc.link)!);
   const timing: FaultTiming = { id: doc.id ?? `${doc.type}-${target}-${index + 1}`, atMs: parseDuration(doc.at)!, ...(forMs === undefined ? {} : { forMs }) };
-  return kindByType.get(doc.type)!.normalise(doc as never, timing);
+  return kindByType.get(doc.type)!.normalise(doc as never, timing) as FaultSpec;
 }
 
 /** What a fault occupies while active (see FaultKind.slot). */
 export function faultSlot(fault: FaultSpec): string {
-  return kindByModel.get(fault.kind)!.slot(fault as never);
+  return faultKindOf(fault).slot(fault);
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 /**
  * What runs changed in an external (possibly shared) Toxiproxy, written before each change so
  * that a run that dies — even by SIGKILL — can be undone exactly by the next start or by
- * `faultline cleanup`, without ever calling /reset on a server others may use.
+ * `faultline cleanup`, without ever calling /reset on a server others may use. Changes are
+ * recorded by ToxiproxySession (session.ts) only, the one place Toxiproxy is changed.
  */
 export interface JournalEntry {
   runId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toxiproxyVersionNumber } from '../../src/run/toxiproxy-version.ts';
+import { toxiproxyVersionNumber } from '../../src/proxies/version.ts';
 
 describe('toxiproxyVersionNumber', () => {
   it('reads the JSON body of current Toxiproxy (2.12)', () => {

@@ -1,0 +1,76 @@
+import { FaultlineError } from '../errors.ts';
+import type { ToxicSpec } from '../faults/context.ts';
+import { ToxiproxyHttpError } from './not-found.ts';
+
+/** A proxy as Toxiproxy's API describes it. */
+export interface ProxyState {
+  name: string;
+  /** `host:port` it listens on. */
+  listen: string;
+  /** `host:port` it forwards to. */
+  upstream: string;
+  enabled: boolean;
+}
+
+/**
+ * Toxiproxy 2.x's HTTP API, the calls faultline makes and nothing more: no journal, no policy.
+ * Its own small client rather than toxiproxy-node-client's because that one reports an HTTP
+ * error as message text only (`Request failed with status code 404`), and "not found" must be
+ * told apart by status (see not-found.ts). Paths and shapes: reference/toxiproxy-api.md.
+ */
+export class ToxiproxyApi {
+  constructor(readonly url: string) {}
+
+  /** `GET /version` as sent (JSON in 2.12, a bare string in older releases). */
+  version(): Promise<string> {
+    return this.call('GET', '/version');
+  }
+
+  async getProxy(name: string): Promise<ProxyState> {
+    return JSON.parse(await this.call('GET', `/proxies/${encodeURIComponent(name)}`)) as ProxyState;
+  }
+
+  /** `POST /populate`: creates or replaces each proxy of the same name. */
+  async populate(proxies: readonly ProxyState[]): Promise<ProxyState[]> {
+    return (JSON.parse(await this.call('POST', '/populate', proxies)) as { proxies: ProxyState[] }).proxies;
+  }
+
+  async updateProxy(name: string, body: Omit<ProxyState, 'name'>): Promise<ProxyState> {
+    return JSON.parse(await this.call('POST', `/proxies/${encodeURIComponent(name)}`, body)) as ProxyState;
+  }
+
+  async deleteProxy(name: string): Promise<void> {
+    await this.call('DELETE', `/proxies/${encodeURIComponent(name)}`);
+  }
+
+  async addToxic(proxy: string, toxic: ToxicSpec): Promise<void> {
+    await this.call('POST', `/proxies/${encodeURIComponent(proxy)}/toxics`, toxic);
+  }
+
+  async deleteToxic(proxy: string, toxic: string): Promise<void> {
+    await this.call('DELETE', `/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(toxic)}`);
+  }
+
+  /** `GET /metrics` (the embedded server's Prometheus text; a real Toxiproxy may have none). */
+  metrics(): Promise<string> {
+    return this.call('GET', '/metrics');
+  }
+
+  /** One request; the body as text. HTTP errors become ToxiproxyHttpError (status kept),
+   * network errors FL_TOXIPROXY_UNREACHABLE. */
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<string> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `${method} ${this.url}${path} failed (${error instanceof Error ? error.message : String(error)}${cause})`, { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok) throw new ToxiproxyHttpError(method, path, response.status, text);
+    return text;
+  }
+}

@@ -1,0 +1,85 @@
+import { FaultlineError } from '../errors.ts';
+import { launchService, type RunningService } from '../topology/launch.ts';
+import type { ManagedService, Topology, TopologyService } from '../topology/model.ts';
+
+export interface ServiceSetOptions {
+  profile: string;
+  seed: number;
+  signal?: AbortSignal;
+  onOutput?: (service: string, line: string) => void;
+}
+
+/**
+ * The services of one run: starts managed ones (healthy before `start` resolves: launchService
+ * waits for the health route or ready line), knows every service's direct URL, and can stop,
+ * kill and relaunch managed ones on their previous port (process faults).
+ */
+export class ServiceSet {
+  private readonly running = new Map<string, RunningService>();
+  private readonly ports = new Map<string, string>();
+  private readonly envs = new Map<string, Record<string, string>>();
+  private readonly urls = new Map<string, string>();
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly options: ServiceSetOptions,
+  ) {}
+
+  /** Starts a service with `callees` (its `<CALLEE>_URL` variables, pointing at proxies); an
+   * external one is only noted with its URL. */
+  async start(service: TopologyService, callees: Record<string, string>): Promise<void> {
+    if (this.options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted while starting the system');
+    this.envs.set(service.name, { HOST: '127.0.0.1', FAULTLINE_PROFILE: this.options.profile, FAULTLINE_SEED: String(this.options.seed), ...callees });
+    if (service.kind === 'external') this.urls.set(service.name, service.url.replace(/\/$/, ''));
+    else await this.launch(service, '0');
+  }
+
+  /** Direct base URL of a service (not through a proxy). */
+  url(name: string): string | undefined {
+    return this.urls.get(name);
+  }
+
+  service(name: string): RunningService | undefined {
+    return this.running.get(name);
+  }
+
+  relaunch(name: string): Promise<RunningService> {
+    return this.launch(this.managed(name), this.ports.get(name) ?? '0');
+  }
+
+  async stop(name: string, how: 'kill' | 'graceful'): Promise<void> {
+    this.managed(name); // an external service is not ours to stop: say so instead of doing nothing
+    const service = this.running.get(name);
+    this.running.delete(name);
+    if (!service) return;
+    await (how === 'kill' ? service.kill() : service.stop(5000));
+  }
+
+  /** Stops every running service in parallel with a short grace: the whole cleanup must fit
+   * well inside the 7.5 s CI gives between SIGINT and SIGKILL. Returns problems met. */
+  async stopAll(): Promise<string[]> {
+    const problems: string[] = [];
+    await Promise.all([...this.running.values()].map((s) => s.stop(2000).catch((e: unknown) => problems.push(`stop ${s.name}: ${String(e)}`))));
+    this.running.clear();
+    return problems;
+  }
+
+  private async launch(service: ManagedService, port: string): Promise<RunningService> {
+    const started = await launchService({
+      service,
+      env: { ...this.envs.get(service.name)!, PORT: port },
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      onOutput: (line) => this.options.onOutput?.(service.name, line),
+    });
+    this.running.set(service.name, started);
+    this.urls.set(service.name, started.url);
+    this.ports.set(service.name, new URL(started.url).port);
+    return started;
+  }
+
+  private managed(name: string): ManagedService {
+    const service = this.topology.services.find((s) => s.name === name);
+    if (service?.kind !== 'managed') throw new FaultlineError('FL_FAULT_APPLY', `service ${name} is not started by faultline`);
+    return service;
+  }
+}

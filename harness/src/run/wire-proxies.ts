@@ -1,0 +1,52 @@
+import { FaultlineError } from '../errors.ts';
+import type { ProxyState } from '../proxies/api.ts';
+import type { ToxiproxySession } from '../proxies/session.ts';
+import { calleeEnvName, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
+
+function hostPort(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/**
+ * The proxy of an edge whose caller is external (`url:`): faultline cannot hand such a caller a
+ * proxy address, so whoever started it (e.g. docker compose) wired it to a proxy named
+ * `caller_to_callee` that already exists. The run adopts that proxy as it is (same listen
+ * address, same upstream) and never replaces or deletes it; its faults still go through it.
+ */
+async function adoptProxy(session: ToxiproxySession, edge: TopologyEdge): Promise<ProxyState> {
+  const name = proxyName(edge);
+  let proxy: ProxyState | undefined;
+  try {
+    proxy = await session.adopt(name);
+  } catch (error) {
+    throw new FaultlineError('FL_ENVIRONMENT', `could not read proxy ${name} in Toxiproxy at ${session.label}: ${String(error)}`, { cause: error });
+  }
+  if (proxy) return proxy;
+  const hint = session.label === 'embedded' ? '; pass --toxiproxy <url> of the Toxiproxy the caller is wired through' : '';
+  throw new FaultlineError(
+    'FL_ENVIRONMENT',
+    `caller ${edge.caller} is external (url), so faultline cannot point it at a proxy: proxy ${name} must already exist in Toxiproxy at ${session.label}, with ${edge.caller}'s ${calleeEnvName(edge.callee)} set to its listen address${hint}`,
+  );
+}
+
+/**
+ * The proxies phase of one service: a proxy for each of its callees, created (or, for an
+ * external caller, adopted) once the callee is up, since the proxy forwards to the callee's
+ * address. Returns the `<CALLEE>_URL` variables a managed caller starts with.
+ */
+export async function wireProxies(service: TopologyService, topology: Topology, session: ToxiproxySession, calleeUrl: (name: string) => string): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const edge of topology.edges.filter((e) => e.caller === service.name)) {
+    if (service.kind === 'external') {
+      await adoptProxy(session, edge);
+      continue;
+    }
+    const name = proxyName(edge);
+    const proxy = await session.populate(name, hostPort(calleeUrl(edge.callee))).catch((error: unknown) => {
+      throw new FaultlineError('FL_ENVIRONMENT', `could not create proxy ${name} (${edge.caller} -> ${edge.callee}) in Toxiproxy at ${session.api.url}: ${String(error)}`, { cause: error });
+    });
+    env[calleeEnvName(edge.callee)] = session.addressOf(proxy);
+  }
+  return env;
+}
