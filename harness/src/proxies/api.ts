@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { FaultlineError } from '../errors.ts';
 import type { ToxicSpec } from '../faults/context.ts';
 import { ToxiproxyHttpError } from './not-found.ts';
@@ -16,8 +17,12 @@ export interface ProxyState {
  * Toxiproxy 2.x's HTTP API, the calls faultline makes and nothing more: no journal, no policy.
  * Its own small client rather than toxiproxy-node-client's because that one reports an HTTP
  * error as message text only (`Request failed with status code 404`), and "not found" must be
- * told apart by status (see not-found.ts). Paths and shapes: reference/toxiproxy-api.md.
+ * told apart by status (see not-found.ts), and it drops the server's own error message. Paths
+ * and shapes: reference/toxiproxy-api.md.
  */
+/** Longest wait for one answer of the Toxiproxy API. */
+const callTimeoutMs = 10_000;
+
 export class ToxiproxyApi {
   constructor(readonly url: string) {}
 
@@ -59,18 +64,23 @@ export class ToxiproxyApi {
   /** One request; the body as text. HTTP errors become ToxiproxyHttpError (status kept),
    * network errors FL_TOXIPROXY_UNREACHABLE. */
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<string> {
-    let response: Response;
+    let status: number;
+    let text: string;
     try {
-      response = await fetch(`${this.url}${path}`, {
+      const response = await request(`${this.url}${path}`, {
         method,
         ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        // A Toxiproxy that hangs must not hang the run (or its cleanup) with it.
+        headersTimeout: callTimeoutMs,
+        bodyTimeout: callTimeoutMs,
       });
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `${method} ${this.url}${path} failed (${error instanceof Error ? error.message : String(error)}${cause})`, { cause: error });
     }
-    const text = await response.text();
-    if (!response.ok) throw new ToxiproxyHttpError(method, path, response.status, text);
+    if (status < 200 || status >= 300) throw new ToxiproxyHttpError(method, path, status, text);
     return text;
   }
 }

@@ -84,10 +84,12 @@ describe('the Toxiproxy session of a run', () => {
     const update = journal.update.bind(journal);
     // The order of journal writes and requests, seen from outside the session.
     const seen: string[] = [];
-    const realFetch = globalThis.fetch;
-    vi.stubGlobal('fetch', (input: string, init?: RequestInit) => {
-      seen.push(`${init?.method ?? 'GET'} ${new URL(input).pathname}`);
-      return realFetch(input, init);
+    // Every request goes through ToxiproxyApi's one private `call`; it is watched, not replaced.
+    const api = ToxiproxyApi.prototype as unknown as { call(method: string, path: string, body?: unknown): Promise<string> };
+    const call = api.call;
+    vi.spyOn(api, 'call').mockImplementation(function (this: ToxiproxyApi, method: string, path: string, body?: unknown) {
+      seen.push(`${method} ${path}`);
+      return call.call(this, method, path, body);
     });
     vi.spyOn(journal, 'update').mockImplementation((change) => {
       seen.push('journal');
