@@ -49,9 +49,8 @@ describe('a service process', () => {
   });
 
   it('has a fault hook only when started with FAULTLINE_ADMIN_SECRET, and then only for requests carrying it', async () => {
-    const without = await startPassenger({ FAULTLINE_ADMIN_SECRET: '' });
+    const [without, withSecret] = await Promise.all([startPassenger({ FAULTLINE_ADMIN_SECRET: '' }), startPassenger({ FAULTLINE_ADMIN_SECRET: secret })]);
     expect((await fetch(`${without.url}/__faultline/fault`, { headers: { 'x-faultline-secret': secret } })).status).toBe(404);
-    const withSecret = await startPassenger({ FAULTLINE_ADMIN_SECRET: secret });
     expect((await fetch(`${withSecret.url}/__faultline/fault`)).status).toBe(401);
     expect((await fetch(`${withSecret.url}/__faultline/fault`, { headers: { 'x-faultline-secret': secret } })).status).toBe(200);
   });

@@ -1,14 +1,14 @@
 import { request } from 'undici';
 import { FaultlineError } from '../errors.ts';
 import type { HttpFault } from '../scenario/model.ts';
-import type { FaultDriver } from './driver.ts';
+import type { FaultContext, FaultDriver } from './driver.ts';
 
 const hookPath = '/__faultline/fault';
 
-async function callHook(url: string, method: 'PUT' | 'DELETE', body?: unknown): Promise<void> {
+async function callHook(url: string, admin: Record<string, string>, method: 'PUT' | 'DELETE', body?: unknown): Promise<void> {
   const response = await request(`${url}${hookPath}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     headersTimeout: 5000,
     bodyTimeout: 5000,
@@ -19,15 +19,18 @@ async function callHook(url: string, method: 'PUT' | 'DELETE', body?: unknown): 
   }
 }
 
-/** Service-level HTTP fault through the service's loopback admin hook. */
+/** The secret header of the running process (a relaunch has a new one); none while it is down. */
+const adminHeaders = (ctx: FaultContext, service: string): Record<string, string> => ctx.service(service)?.adminHeaders() ?? {};
+
+/** Service-level HTTP fault through the service's loopback admin hook, authorised by its secret. */
 export const httpDriver: FaultDriver<HttpFault> = {
   kind: 'http',
   describe: (fault) => `http ${fault.status || ''} ${Math.round(fault.rate * 100)}%${fault.delayMs ? ` +${fault.delayMs}ms` : ''} on ${fault.service}`.replace('  ', ' '),
   async apply(fault, ctx) {
-    await callHook(ctx.serviceUrl(fault.service), 'PUT', { status: fault.status, rate: fault.rate, delayMs: fault.delayMs });
+    await callHook(ctx.serviceUrl(fault.service), adminHeaders(ctx, fault.service), 'PUT', { status: fault.status, rate: fault.rate, delayMs: fault.delayMs });
   },
   async remove(fault, ctx) {
-    await callHook(ctx.serviceUrl(fault.service), 'DELETE');
+    await callHook(ctx.serviceUrl(fault.service), adminHeaders(ctx, fault.service), 'DELETE');
     return {};
   },
 };
