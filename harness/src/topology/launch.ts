@@ -60,8 +60,6 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     // topology's env) must never stand in for this launch's, nor switch on a hook meant off.
     delete env[adminSecretEnv];
     if (adminSecret !== undefined) env[adminSecretEnv] = adminSecret;
-  }
-  if (service.faultlineAware) {
     env['FAULTLINE_PARENT_WATCH'] = 'stdin';
     // Never inherit PORT/HOST from our own environment: every service needs its own port.
     env['PORT'] = options.env['PORT'] ?? service.env['PORT'] ?? '0';
