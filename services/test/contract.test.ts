@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinProfiles } from '../lib/profile/builtin.ts';
-import { Cleanup } from './helpers.ts';
+import { adminHeaders, Cleanup } from './helpers.ts';
 import { OpenApiContract } from './openapi.ts';
 import { startTaxiApp, type TaxiApp } from './taxi.ts';
 
@@ -24,7 +24,8 @@ afterAll(() => cleanup.run());
 async function call(service: keyof TaxiApp, method: string, template: string, options: { path?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const response = await fetch(taxi[service].url + (options.path ?? template), {
     method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    // The fault hook wants the run's secret; tests of its refusals pass their own headers.
+    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(template.startsWith('/__faultline/') ? adminHeaders : {}), ...options.headers },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
@@ -47,6 +48,7 @@ describe('the OpenAPI documents are the contract of record', () => {
       expect((await call(service, 'GET', '/__faultline/fault')).status).toBe(200);
       expect((await call(service, 'PUT', '/__faultline/fault', { body: { status: 42 } })).status).toBe(400);
       expect((await call(service, 'DELETE', '/__faultline/fault')).status).toBe(204);
+      expect((await call(service, 'PUT', '/__faultline/fault', { body: { status: 503 }, headers: { 'x-faultline-secret': 'wrong' } })).status).toBe(401);
     }
     expect(problems).toEqual([]);
   });

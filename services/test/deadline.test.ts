@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchService } from '../dispatch/app.ts';
 import { DEADLINE_HEADER } from '../lib/deadline.ts';
 import { builtinProfiles } from '../lib/profile/builtin.ts';
-import { Cleanup, makeClient, metricValue, postJson, reply, startService, startStub } from './helpers.ts';
+import { adminHeaders, Cleanup, makeClient, metricValue, postJson, reply, startService, startStub } from './helpers.ts';
 import { Deadline } from '../lib/deadline.ts';
 import { DependencyError } from '../lib/client/errors.ts';
 import { startTaxiApp } from './taxi.ts';
@@ -53,7 +53,7 @@ describe('deadline propagation', () => {
 
   it('a callee stops work past the deadline: a slowed dispatch assigns no driver for a caller that gave up', async () => {
     const { url, app } = await startService(cleanup, dispatchService);
-    await fetch(`${url}/__faultline/fault`, { method: 'PUT', body: JSON.stringify({ status: 0, rate: 1, delayMs: 300 }) });
+    expect((await fetch(`${url}/__faultline/fault`, { method: 'PUT', headers: adminHeaders, body: JSON.stringify({ status: 0, rate: 1, delayMs: 300 }) })).status).toBe(200);
     const answer = await postJson(`${url}/dispatch`, { tripId: 't-9', pickup }, { [DEADLINE_HEADER]: '100' });
     expect(answer.status).toBe(504);
     expect(answer.body.error).toBe('deadline_exceeded');
@@ -62,7 +62,7 @@ describe('deadline propagation', () => {
 
   it('trip does not call dispatch when the passenger lookup used up the budget', async () => {
     const taxi = await startTaxiApp(cleanup, builtinProfiles.resilient);
-    await fetch(`${taxi.passenger.url}/__faultline/fault`, { method: 'PUT', body: JSON.stringify({ status: 0, rate: 1, delayMs: 400 }) });
+    expect((await fetch(`${taxi.passenger.url}/__faultline/fault`, { method: 'PUT', headers: adminHeaders, body: JSON.stringify({ status: 0, rate: 1, delayMs: 400 }) })).status).toBe(200);
     const answer = await postJson(`${taxi.trip.url}/trips`, { passengerId: 'p-1', pickup }, { [DEADLINE_HEADER]: '200' });
     expect(answer.status).toBe(504);
     const trip = taxi.trip.app.metrics.registry;

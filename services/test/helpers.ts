@@ -6,6 +6,7 @@ import { createServiceMetrics, type ServiceMetrics } from '../lib/metrics.ts';
 import { resolveProfileFile } from '../lib/profile/load.ts';
 import type { DependencyPolicy, Profile, ProfileFile } from '../lib/profile/schema.ts';
 import { createRandom } from '../lib/random.ts';
+import { adminSecretHeader } from '../lib/server/admin-secret.ts';
 import { listenService, type ListeningService } from '../lib/server/listen.ts';
 import { buildService, type ServiceApp, type ServiceConfig, type ServiceDefinition } from '../lib/server/service.ts';
 
@@ -99,9 +100,14 @@ export function makeClient(
   return { client, metrics };
 }
 
-/** Builds and listens a service on a free port; closed by cleanup. */
+/** The fault-hook secret test services start with (unless a test says otherwise). */
+export const testAdminSecret = 'test-admin-secret-0123456789';
+/** The header that authorises a fault-hook request to a test service. */
+export const adminHeaders: Readonly<Record<string, string>> = { [adminSecretHeader]: testAdminSecret };
+
+/** Builds and listens a service on a free port, its fault hook on with `testAdminSecret`; closed by cleanup. */
 export async function startService(cleanup: Cleanup, definition: ServiceDefinition, config: Partial<ServiceConfig> = {}): Promise<{ app: ServiceApp; listening: ListeningService; url: string }> {
-  const app = buildService(definition, { profile: testProfile(), dependencyUrls: {}, processMetrics: false, ...config });
+  const app = buildService(definition, { profile: testProfile(), dependencyUrls: {}, processMetrics: false, adminSecret: testAdminSecret, ...config });
   const listening = await listenService(app);
   cleanup.add(() => listening.close(500));
   return { app, listening, url: listening.url };

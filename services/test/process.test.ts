@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
+const secret = 'process-test-secret-0123456789';
 const readyLine = /^\{"event":"listening","service":"passenger","url":"http:\/\/127\.0\.0\.1:\d+","pid":\d+\}$/;
 
 /** Starts the real passenger process and waits for its ready line. */
@@ -33,8 +35,9 @@ describe('a service process', () => {
   });
 
   it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
-    const { child, url, exited } = await startPassenger();
-    await fetch(`${url}/__faultline/fault`, { method: 'PUT', body: JSON.stringify({ status: 0, rate: 1, delayMs: 600 }) });
+    const { child, url, exited } = await startPassenger({ FAULTLINE_ADMIN_SECRET: secret });
+    const hooked = await fetch(`${url}/__faultline/fault`, { method: 'PUT', headers: { 'x-faultline-secret': secret }, body: JSON.stringify({ status: 0, rate: 1, delayMs: 600 }) });
+    expect(hooked.status).toBe(200);
     const inFlight = fetch(`${url}/passengers/p-1`).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: string } }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGTERM');
@@ -43,6 +46,24 @@ describe('a service process', () => {
     expect(answer.body.id).toBe('p-1');
     expect(await exited).toEqual({ code: 0, signal: null });
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it('has a fault hook only when started with FAULTLINE_ADMIN_SECRET, and then only for requests carrying it', async () => {
+    const [without, withSecret] = await Promise.all([startPassenger({ FAULTLINE_ADMIN_SECRET: '' }), startPassenger({ FAULTLINE_ADMIN_SECRET: secret })]);
+    expect((await fetch(`${without.url}/__faultline/fault`, { headers: { 'x-faultline-secret': secret } })).status).toBe(404);
+    expect((await fetch(`${withSecret.url}/__faultline/fault`)).status).toBe(401);
+    expect((await fetch(`${withSecret.url}/__faultline/fault`, { headers: { 'x-faultline-secret': secret } })).status).toBe(200);
+  });
+
+  it('refuses to start with a secret too short to be one (exit 2, naming the variable)', async () => {
+    const entry = fileURLToPath(new URL('../passenger/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, PORT: '0', FAULTLINE_ADMIN_SECRET: 'hunter2' }, stdio: 'pipe' });
+    children.push(child);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(stderr).toContain('FAULTLINE_ADMIN_SECRET');
   });
 
   it('exits when its parent’s end of stdin closes, if asked to watch it', async () => {

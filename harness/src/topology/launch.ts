@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultlineError } from '../errors.ts';
+import { adminHeadersFor, adminSecretEnv, newAdminSecret } from './admin-secret.ts';
 import type { ManagedService } from './model.ts';
 
 export interface LaunchOptions {
@@ -15,6 +16,12 @@ export interface LaunchOptions {
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Aborting it stops a start under way (the process is killed). */
   signal?: AbortSignal;
+  /**
+   * The fault-hook secret of a faultline-aware service (`FAULTLINE_ADMIN_SECRET`): undefined =
+   * a fresh random one for this launch; a string = that one; `false` = none, the service runs
+   * without its `/__faultline/*` hook. Ignored for other services, which never get one.
+   */
+  adminSecret?: string | false;
 }
 
 export interface RunningService {
@@ -26,6 +33,9 @@ export interface RunningService {
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL to the process group; resolves when the process has exited. */
   kill(): Promise<void>;
+  /** Headers that authorise a request to this process's `/__faultline/*` hook (its secret);
+   * empty when it has none. */
+  adminHeaders(): Record<string, string>;
 }
 
 const stderrTailLines = 20;
@@ -44,7 +54,12 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...service.env, ...options.env };
   let pickedUrl: string | undefined;
+  const adminSecret = service.faultlineAware && options.adminSecret !== false ? (options.adminSecret ?? newAdminSecret()) : undefined;
   if (service.faultlineAware) {
+    // Set or removed after the merge: a secret inherited from our own environment (or a
+    // topology's env) must never stand in for this launch's, nor switch on a hook meant off.
+    delete env[adminSecretEnv];
+    if (adminSecret !== undefined) env[adminSecretEnv] = adminSecret;
     env['FAULTLINE_PARENT_WATCH'] = 'stdin';
     // Never inherit PORT/HOST from our own environment: every service needs its own port.
     env['PORT'] = options.env['PORT'] ?? service.env['PORT'] ?? '0';
@@ -80,7 +95,7 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     if (stderrTail.length > stderrTailLines) stderrTail.shift();
   });
 
-  const running = makeRunning(service.name, child, exited);
+  const running = { ...makeRunning(service.name, child, exited), adminHeaders: () => adminHeadersFor(adminSecret) };
   const fail = async (code: 'FL_SERVICE_START' | 'FL_PORT_IN_USE', why: string): Promise<never> => {
     await running.kill();
     await Promise.race([stderrClosed, sleep(500)]); // let the last stderr lines arrive
@@ -121,7 +136,7 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   return { ...running, url };
 }
 
-function makeRunning(name: string, child: ChildProcess, exited: RunningService['exited']): Omit<RunningService, 'url'> {
+function makeRunning(name: string, child: ChildProcess, exited: RunningService['exited']): Omit<RunningService, 'url' | 'adminHeaders'> {
   const pid = child.pid ?? -1;
   const isGone = () => child.exitCode !== null || child.signalCode !== null || pid < 0;
   const signalGroup = (signal: NodeJS.Signals) => {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { FaultlineError } from '../errors.ts';
+import { createHostGuard } from './api/host-guard.ts';
 import { createApiServer } from './api/server.ts';
 import { loadConfigFile } from './config.ts';
 import { formatHostPort } from './proxy/address.ts';
@@ -15,6 +16,13 @@ export interface ToxiproxyOptions {
   seed?: number;
   /** A Toxiproxy config file (JSON array of proxies, `/populate`'s format) loaded at start. */
   configFile?: string;
+  /**
+   * Host names (no scheme, no port) clients may use in the `Host` header besides loopback names,
+   * the bound address and (when bound to every interface) IP literals, e.g. `['toxiproxy']` for
+   * a container reached by its service name. Anything else is refused 403 (DNS rebinding).
+   * Default: none.
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface EmbeddedToxiproxy {
@@ -37,7 +45,10 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<Em
   const port = options.port ?? 8474;
   const seed = options.seed ?? randomSeed();
   const proxies = new ProxyCollection(createRandom(seed));
-  const server = createApiServer(proxies, () => proxies.all().map((p) => p.metrics()));
+  const allowedHosts = checkAllowedHosts(options.allowedHosts ?? []);
+  const boundAddress = (): string | undefined => (server.address() as AddressInfo | null)?.address;
+  const guard = createHostGuard({ bindHost: host, boundAddress, allowedHosts });
+  const server = createApiServer(proxies, () => proxies.all().map((p) => p.metrics()), guard);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new FaultlineError('FL_PORT_IN_USE', `port ${port} on ${host} is already in use (Toxiproxy API)`, { cause: error }));
@@ -64,4 +75,14 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<Em
   const address = server.address() as AddressInfo;
   const url = `http://${formatHostPort(address.address, address.port)}`;
   return { url, host: address.address, port: address.port, seed, close };
+}
+
+/** Allowed hosts are bare names or IPs as they appear in a Host header, without the port. */
+function checkAllowedHosts(hosts: readonly string[]): string[] {
+  for (const host of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i.test(host)) {
+      throw new FaultlineError('FL_USAGE', `allowed host '${host}' is not a host name: give the bare name or IP clients put in the URL, without scheme or port (e.g. toxiproxy)`);
+    }
+  }
+  return [...hosts];
 }

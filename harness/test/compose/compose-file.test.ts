@@ -86,6 +86,45 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('the admin surfaces of docker-compose.yml are ours alone', () => {
+  it('keeps every service’s fault hook off unless FAULTLINE_ADMIN_SECRET is set, passed through with an empty default', () => {
+    for (const s of services) {
+      expect(s.env['FAULTLINE_ADMIN_SECRET'], s.name).toBe('${FAULTLINE_ADMIN_SECRET:-}');
+      expect(withDefaults(s.env['FAULTLINE_ADMIN_SECRET']!), `${s.name}: off by default`).toBe('');
+    }
+  });
+
+  it('gives the secret to no other container: the harness drives no http faults against these external services', async () => {
+    const topology = await loadTopology(repoPath('dashboards/compose-topology.yaml'));
+    // http faults need a faultline-aware service the runner launched (the gate refuses others).
+    expect(topology.services.filter((t) => t.kind === 'managed' && t.faultlineAware)).toEqual([]);
+    const sampleNames = new Set(services.map((s) => s.name));
+    for (const [name, s] of Object.entries(file.services)) {
+      if (!sampleNames.has(name)) expect(Object.keys(s.environment ?? {}), name).not.toContain('FAULTLINE_ADMIN_SECRET');
+    }
+  });
+
+  it('shows Grafana read-only to everyone, with no account and so no default password', () => {
+    const env = file.services['grafana']!.environment ?? {};
+    expect(env['GF_AUTH_ANONYMOUS_ENABLED']).toBe('true');
+    expect(env['GF_AUTH_ANONYMOUS_ORG_ROLE']).toBe('Viewer');
+    expect(env['GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION']).toBe('true');
+    expect(env['GF_AUTH_DISABLE_LOGIN_FORM']).toBe('true');
+    expect(env['GF_AUTH_BASIC_ENABLED']).toBe('false');
+    expect(env['GF_USERS_ALLOW_SIGN_UP']).toBe('false');
+    // A password, if ever configured, must come from the environment with no fallback.
+    const password = env['GF_SECURITY_ADMIN_PASSWORD'];
+    if (password !== undefined) expect(password).toMatch(/^\$\{GF_SECURITY_ADMIN_PASSWORD:\?[^}]+\}$/);
+    expect(env['GF_SECURITY_ADMIN_USER']).toBeUndefined();
+  });
+
+  it('runs Prometheus without its lifecycle and admin endpoints (a web page could POST /-/quit)', () => {
+    const command = file.services['prometheus']!.command ?? [];
+    expect(command).not.toContain('--web.enable-lifecycle');
+    expect(command).not.toContain('--web.enable-admin-api');
+  });
+});
+
 describe('the faultline service of docker-compose.yml', () => {
   const harness = file.services['faultline']!;
   const argv = (harness.command ?? []).map(withDefaults);

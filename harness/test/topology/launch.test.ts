@@ -79,6 +79,35 @@ describe('launchService', () => {
     await svc.stop(); // idempotent
   });
 
+  it('gives each faultline-aware launch its own fault-hook secret, which adminHeaders() carries', async () => {
+    // An inherited secret (ours, or a topology's env) must not stand in for the launch's own.
+    const [first, second] = await Promise.all([
+      launchService({ service: passenger({ FAULTLINE_ADMIN_SECRET: 'inherited-secret-0123456789' }), env: {} }),
+      launchService({ service: passenger(), env: {} }),
+    ]);
+    running.push(first, second);
+    const hook = (svc: RunningService, headers: Record<string, string>) => fetch(`${svc.url}/__faultline/fault`, { headers }).then((r) => r.status);
+    expect(Object.keys(first.adminHeaders())).toEqual(['x-faultline-secret']);
+    expect(first.adminHeaders()['x-faultline-secret']).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.adminHeaders()).not.toEqual(second.adminHeaders());
+    expect(await hook(first, first.adminHeaders())).toBe(200);
+    expect(await hook(first, {})).toBe(401);
+    expect(await hook(first, second.adminHeaders())).toBe(401);
+    expect(await hook(first, { 'x-faultline-secret': 'inherited-secret-0123456789' })).toBe(401);
+  });
+
+  it('starts a faultline-aware service with the secret it is given, or without its hook (adminSecret: false)', async () => {
+    const [given, off] = await Promise.all([
+      launchService({ service: passenger(), env: {}, adminSecret: 'given-secret-0123456789' }),
+      launchService({ service: passenger({ FAULTLINE_ADMIN_SECRET: 'inherited-secret-0123456789' }), env: {}, adminSecret: false }),
+    ]);
+    running.push(given, off);
+    expect(given.adminHeaders()).toEqual({ 'x-faultline-secret': 'given-secret-0123456789' });
+    expect((await fetch(`${given.url}/__faultline/fault`, { headers: given.adminHeaders() })).status).toBe(200);
+    expect(off.adminHeaders()).toEqual({});
+    expect((await fetch(`${off.url}/__faultline/fault`, { headers: { 'x-faultline-secret': 'inherited-secret-0123456789' } })).status).toBe(404);
+  });
+
   it('gives a service that cannot announce itself a free PORT and waits for its health route', async () => {
     const svc = await launchService({ service: service('plain', [process.execPath, plainServer], false), env: {} });
     running.push(svc);

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,26 @@ describe('faultline toxiproxy', () => {
     expect(failure).toBeInstanceOf(FaultlineError);
     expect((failure as FaultlineError).code).toBe('FL_PORT_IN_USE');
     expect((failure as FaultlineError).message).toContain(String(port));
+  });
+
+  it('serves the hosts given with --allow-host (repeated or comma-separated) and refuses others', async () => {
+    const port = await closedPort();
+    const { controller, printed, ctx } = context(['--port', String(port), '--allow-host', 'toxiproxy,tp', '--allow-host', 'chaos.internal']);
+    const exit = toxiproxyCommand.run(ctx);
+    await expect.poll(printed).toContain(`http://127.0.0.1:${port}`);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => request({ port, host: '127.0.0.1', path: '/version', headers: { Host: host }, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject).end());
+    expect(await Promise.all(['toxiproxy', `tp:${port}`, 'chaos.internal', 'evil.example'].map(status))).toEqual([200, 200, 200, 403]);
+    controller.abort();
+    expect(await exit).toBe(0);
+  });
+
+  it('rejects an --allow-host with a scheme or port as a usage error', async () => {
+    const { ctx } = context(['--port', '0', '--allow-host', 'http://toxiproxy:8474']);
+    await expect(toxiproxyCommand.run(ctx)).rejects.toMatchObject({ code: 'FL_USAGE' });
   });
 
   it('rejects a bad --port as a usage error', async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { deadlineFromHeader } from '../deadline.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { adminSecretChecker, adminSecretHeader } from './admin-secret.ts';
 import { parseFault, type FaultHook } from './fault-hook.ts';
 import { BadRequestError, errorReply, isLoopback, readJsonBody, sendReply } from './http-io.ts';
 import { matchRoute, type Reply, type Route } from './router.ts';
@@ -9,6 +10,9 @@ export interface HttpAppOptions {
   routes: readonly Route[];
   metrics: ServiceMetrics;
   faultHook: FaultHook;
+  /** The per-run secret every `/__faultline/*` request must carry in `x-faultline-secret`.
+   * Undefined: the admin routes do not exist (404, like any unknown path). */
+  adminSecret?: string;
   /** Body of `GET /health`. */
   health: () => Record<string, unknown>;
 }
@@ -31,6 +35,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { metrics } = options;
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
+  const adminAllowed = options.adminSecret ? adminSecretChecker(options.adminSecret) : undefined;
 
   async function handle(req: IncomingMessage): Promise<{ route: string; reply: Reply }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -40,7 +45,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       const text = await metrics.registry.metrics();
       return { route: '/metrics', reply: { status: 200, body: text, headers: { 'content-type': metrics.registry.contentType } } };
     }
-    if (url.pathname === faultPath) return { route: faultPath, reply: await handleFaultAdmin(req, method, options.faultHook) };
+    // Without a secret the hook is absent: the same 404 as any unknown path (no hint it exists).
+    if (url.pathname === faultPath && adminAllowed) return { route: faultPath, reply: await handleFaultAdmin(req, method, options.faultHook, adminAllowed) };
 
     const match = matchRoute(options.routes, method, url.pathname);
     if (!('route' in match)) {
@@ -94,8 +100,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 }
 
-async function handleFaultAdmin(req: IncomingMessage, method: string, hook: FaultHook): Promise<Reply> {
+async function handleFaultAdmin(req: IncomingMessage, method: string, hook: FaultHook, allowed: (header: string | string[] | undefined) => boolean): Promise<Reply> {
   if (!isLoopback(req.socket.remoteAddress)) return errorReply(403, 'forbidden', 'the fault hook answers loopback peers only');
+  if (!allowed(req.headers[adminSecretHeader])) {
+    return errorReply(401, 'unauthorized', `missing or wrong ${adminSecretHeader} header: send the FAULTLINE_ADMIN_SECRET this service was started with`);
+  }
   if (method === 'GET') return { status: 200, body: hook.current ?? {} };
   if (method === 'DELETE') {
     hook.clear();

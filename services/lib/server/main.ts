@@ -1,5 +1,6 @@
 import { builtinProfile, ProfileError, profileFromEnv } from '../profile/load.ts';
 import type { Profile } from '../profile/schema.ts';
+import { adminSecretEnv } from './admin-secret.ts';
 import { listenService } from './listen.ts';
 import { buildService, defaultOutboundLimit, ServiceConfigError, type ServiceDefinition } from './service.ts';
 
@@ -37,7 +38,15 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
 
   let app;
   try {
-    app = buildService(definition, { profile, seed, outboundLimit, serviceName: env['FAULTLINE_SERVICE_NAME'] || undefined, dependencyUrls: dependencyUrlsFromEnv(definition.dependencies, env) });
+    app = buildService(definition, {
+      profile,
+      seed,
+      outboundLimit,
+      serviceName: env['FAULTLINE_SERVICE_NAME'] || undefined,
+      dependencyUrls: dependencyUrlsFromEnv(definition.dependencies, env),
+      // Unset or empty (compose passes `${FAULTLINE_ADMIN_SECRET:-}`): no fault hook.
+      adminSecret: env[adminSecretEnv] || undefined,
+    });
   } catch (error) {
     if (error instanceof ServiceConfigError) return exitWithUsageError(definition.name, error.message);
     throw error;

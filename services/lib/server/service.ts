@@ -4,6 +4,7 @@ import { createServiceMetrics, type ServiceMetrics } from '../metrics.ts';
 import { policyFor, type Profile } from '../profile/schema.ts';
 import { createRandom, hashSeed, type Random } from '../random.ts';
 import { SideEffectLedger } from '../side-effects.ts';
+import { adminSecretProblem } from './admin-secret.ts';
 import { createHttpApp, type HttpApp } from './app.ts';
 import { FaultHook } from './fault-hook.ts';
 import type { Route } from './router.ts';
@@ -44,6 +45,9 @@ export interface ServiceConfig {
   /** Concurrent outbound requests of the whole process, all dependencies together (see
    * OutboundSlots). Default `defaultOutboundLimit`. */
   outboundLimit?: number;
+  /** Secret of the fault hook (`FAULTLINE_ADMIN_SECRET`); undefined or '' = no hook. At least
+   * `minAdminSecretLength` characters. */
+  adminSecret?: string;
 }
 
 /** The process-wide outbound budget when none is configured: like a modest worker pool. */
@@ -68,6 +72,9 @@ export class ServiceConfigError extends Error {}
 export function buildService(definition: ServiceDefinition, config: ServiceConfig): ServiceApp {
   const service = config.serviceName ?? definition.name;
   const seed = config.seed ?? 1;
+  const adminSecret = config.adminSecret || undefined;
+  const secretProblem = adminSecret === undefined ? undefined : adminSecretProblem(adminSecret);
+  if (secretProblem) throw new ServiceConfigError(secretProblem);
   const metrics = createServiceMetrics({ service, dependencies: definition.dependencies, effects: definition.effects, processMetrics: config.processMetrics });
   const clients: Record<string, DependencyClient> = {};
   const outboundSlots = new OutboundSlots(config.outboundLimit ?? defaultOutboundLimit);
@@ -92,6 +99,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     routes: definition.routes(ctx),
     metrics,
     faultHook,
+    ...(adminSecret ? { adminSecret } : {}),
     health: () => ({ status: 'ok', service, url, port: url ? Number(new URL(url).port) : null, profile: config.profile.name, pid: process.pid, dependencies: config.dependencyUrls }),
   });
   return {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { FaultlineError } from '../../errors.ts';
+import { adminSecretEnv, minAdminSecretLength } from '../../topology/admin-secret.ts';
 import { launchService, type RunningService } from '../../topology/launch.ts';
 import { calleeEnvName, type ManagedService } from '../../topology/model.ts';
 import { repoPath, tsNodeArgs } from '../../util/tsx.ts';
@@ -33,6 +34,12 @@ async function run(ctx: CommandContext): Promise<ExitCode> {
   const profile = values.profile!;
   if (!profiles.includes(profile)) throw new FaultlineError('FL_USAGE', `--profile: expected one of ${profiles.join(', ')}, got '${profile}'`);
   if (!/^\d+$/.test(values.seed!)) throw new FaultlineError('FL_USAGE', `--seed: expected a non-negative integer, got '${values.seed}'`);
+  // The fault hook stays off unless the user hands us a secret they chose (and so already know):
+  // a secret we drew would have to be printed, into scrollback and CI logs.
+  const adminSecret = ctx.env[adminSecretEnv] || undefined;
+  if (adminSecret !== undefined && adminSecret.length < minAdminSecretLength) {
+    throw new FaultlineError('FL_USAGE', `${adminSecretEnv}: expected at least ${minAdminSecretLength} characters (e.g. $(openssl rand -hex 16)), got ${adminSecret.length}`);
+  }
 
   const started: RunningService[] = [];
   const urls = new Map<string, string>();
@@ -43,7 +50,7 @@ async function run(ctx: CommandContext): Promise<ExitCode> {
           const env: Record<string, string> = { FAULTLINE_PROFILE: profile, FAULTLINE_SEED: values.seed! };
           for (const callee of calls) env[calleeEnvName(callee)] = urls.get(callee)!;
           const onOutput = (line: string, stream: 'stdout' | 'stderr') => void (stream === 'stderr' && ctx.stderr.write(`[${name}] ${line}\n`));
-          return launchService({ service: managed(name, env), env: {}, signal: ctx.signal, onOutput });
+          return launchService({ service: managed(name, env), env: {}, signal: ctx.signal, onOutput, adminSecret: adminSecret ?? false });
         }),
       );
       for (const result of launched) if (result.status === 'fulfilled') started.push(result.value);
@@ -54,7 +61,13 @@ async function run(ctx: CommandContext): Promise<ExitCode> {
         ctx.stdout.write(`${service.name} ${service.url}\n`);
       }
     }
-    ctx.stderr.write(`profile ${profile}; try: curl -XPOST ${urls.get('gateway')}/trips -d '{"passengerId":"p-1","pickup":{"lat":52.52,"lng":13.4}}'\nCtrl-C stops all.\n`);
+    ctx.stderr.write(`profile ${profile}; try: curl -XPOST ${urls.get('gateway')}/trips -d '{"passengerId":"p-1","pickup":{"lat":52.52,"lng":13.4}}'\n`);
+    ctx.stderr.write(
+      adminSecret
+        ? `fault hook on: send your ${adminSecretEnv} as the x-faultline-secret header to /__faultline/fault\n`
+        : `fault hook off (set ${adminSecretEnv} to a secret of 16+ characters to turn it on)\n`,
+    );
+    ctx.stderr.write('Ctrl-C stops all.\n');
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -77,6 +90,10 @@ export const servicesCommand: Command = {
     'prints `name url` one per line, and stays up until Ctrl-C, which stops them all.',
     '  --profile P  policy profile of every service (default resilient)',
     '  --seed N     seed of every random decision (default 1)',
+    '',
+    'The services\' fault hook (/__faultline/fault) is off unless FAULTLINE_ADMIN_SECRET is set',
+    '(16+ characters): then every service has it, for requests carrying that value in the',
+    'x-faultline-secret header. The secret is never printed.',
   ].join('\n'),
   run,
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { durationText, nameText, ratioValue } from '../../document/fields.ts';
 import { parseDuration, parseRatio } from '../../document/units.ts';
 import { FaultlineError } from '../../errors.ts';
+import type { FaultContext } from '../context.ts';
 import { faultObject, type FaultBase, type FaultKind } from '../kind.ts';
 
 /** Service-level HTTP fault (admin route of a faultline-aware service): answer `status` for a
@@ -24,10 +25,10 @@ const document = faultObject('http', {
 
 const hookPath = '/__faultline/fault';
 
-async function callHook(url: string, method: 'PUT' | 'DELETE', body?: unknown): Promise<void> {
+async function callHook(url: string, admin: Record<string, string>, method: 'PUT' | 'DELETE', body?: unknown): Promise<void> {
   const response = await request(`${url}${hookPath}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     headersTimeout: 5000,
     bodyTimeout: 5000,
@@ -38,7 +39,10 @@ async function callHook(url: string, method: 'PUT' | 'DELETE', body?: unknown): 
   }
 }
 
-/** Service-level HTTP fault through a faultline-aware service's loopback admin hook. */
+/** The secret header of the running process (a relaunch has a new one); none while it is down. */
+const adminHeaders = (ctx: FaultContext, service: string): Record<string, string> => ctx.service(service)?.adminHeaders() ?? {};
+
+/** Service-level HTTP fault through a faultline-aware service's loopback admin hook, authorised by its secret. */
 export const httpFault: FaultKind<z.infer<typeof document>, HttpFault> = {
   kind: 'http',
   documents: [document],
@@ -53,10 +57,10 @@ export const httpFault: FaultKind<z.infer<typeof document>, HttpFault> = {
   slot: (fault) => `an http fault on ${fault.service}`,
   describe: (fault) => `http ${fault.status || ''} ${Math.round(fault.rate * 100)}%${fault.delayMs ? ` +${fault.delayMs}ms` : ''} on ${fault.service}`.replace('  ', ' '),
   async apply(fault, ctx) {
-    await callHook(ctx.serviceUrl(fault.service), 'PUT', { status: fault.status, rate: fault.rate, delayMs: fault.delayMs });
+    await callHook(ctx.serviceUrl(fault.service), adminHeaders(ctx, fault.service), 'PUT', { status: fault.status, rate: fault.rate, delayMs: fault.delayMs });
   },
   async remove(fault, ctx) {
-    await callHook(ctx.serviceUrl(fault.service), 'DELETE');
+    await callHook(ctx.serviceUrl(fault.service), adminHeaders(ctx, fault.service), 'DELETE');
     return {};
   },
 };
