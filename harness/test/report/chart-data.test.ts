@@ -3,6 +3,7 @@ import { stateSpans } from '../../src/report/html/breaker.ts';
 import { niceCeil, ticks, xAt } from '../../src/report/html/chart.ts';
 import { amplificationLines, faultBands } from '../../src/report/html/series.ts';
 import type { DependencyPoint } from '../../src/model/result.ts';
+import { savedResult } from '../fixtures/recordings.ts';
 import { buildRunResult } from './fixtures.ts';
 
 const point = (t: number, v: Partial<DependencyPoint>): DependencyPoint => ({
@@ -62,5 +63,43 @@ describe('chart data', () => {
     expect(niceCeil(1.6)).toBe(2);
     expect(niceCeil(0)).toBe(1);
     expect(ticks(30_000)).toEqual([0, 5000, 10_000, 15_000, 20_000, 25_000, 30_000]);
+  });
+});
+
+// Chart data of saved real runs; expectations are read from each result's own data.
+describe('chart data of saved real runs', () => {
+  it('bands both faults of slow-network from their recorded applied to removed times', () => {
+    const result = savedResult('slow-network-resilient');
+    expect(result.faults).toHaveLength(2);
+    expect(faultBands(result).map((b) => [b.label, b.fromMs, b.toMs])).toEqual(result.faults.map((f) => [`${f.id} ${f.kind}`, f.appliedAtMs, f.removedAtMs]));
+  });
+
+  it('turns the scraped breaker states of a real run into back-to-back spans ending with the load', () => {
+    const result = savedResult('dispatch-outage-resilient');
+    const points = result.dependencySeries.filter((p) => p.service === 'trip' && p.dependency === 'dispatch');
+    const spans = stateSpans(points, result.durationMs);
+    expect(spans[0]!.fromMs).toBe(points[0]!.t);
+    expect(spans.at(-1)!.toMs).toBe(result.durationMs);
+    for (let i = 1; i < spans.length; i++) {
+      expect(spans[i]!.fromMs).toBe(spans[i - 1]!.toMs);
+      expect(spans[i]!.state).not.toBe(spans[i - 1]!.state);
+    }
+    // Each span starts at a scrape that saw its state.
+    for (const span of spans) expect(points.find((p) => p.t === span.fromMs)?.breakerState).toBe(span.state);
+    expect(spans.map((s) => s.state)).toContain(1);
+  });
+
+  it('gives one amplification line per scraped dependency, each point at a scrape time after the first, finite or a gap', () => {
+    for (const name of ['dispatch-outage-resilient', 'crash-restart-naive'] as const) {
+      const result = savedResult(name);
+      const lines = amplificationLines(result);
+      const pairs = new Set(result.dependencySeries.map((p) => `${p.service} → ${p.dependency}`));
+      expect(lines.map((l) => l.name).sort()).toEqual([...pairs].sort());
+      for (const line of lines) {
+        const times = result.dependencySeries.filter((p) => `${p.service} → ${p.dependency}` === line.name).map((p) => p.t);
+        expect(line.points.map((p) => p[0])).toEqual(times.slice(1));
+        for (const [, value] of line.points) if (value !== null) expect(Number.isFinite(value) && value >= 0).toBe(true);
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleMode, createConsoleReporter, type RunEvents } from '../../src/report/index.ts';
+import { savedResult } from '../fixtures/recordings.ts';
 import { buildRunResult } from './fixtures.ts';
 
 const streams: PassThrough[] = [];
@@ -105,6 +106,18 @@ describe('the console reporter, non-interactive', () => {
     const out = capture();
     createConsoleReporter({ stream: out.stream, interactive: false }).onFault?.({ id: 'f2', label: 'f2 down dispatch', action: 'apply', atMs: 4000, error: 'proxy not found' });
     expect(out.text()).toBe('[4.0 s] fault could not be applied f2 down dispatch: proxy not found\n');
+  });
+
+  it('ends a real run with its summary: the saved naive dispatch-outage run, every missed SLO marked', () => {
+    const result = savedResult('dispatch-outage-naive');
+    const out = capture();
+    createConsoleReporter({ stream: out.stream, interactive: false }).onResult?.(result, { dir: 'results/dispatch-outage/x' });
+    const lines = out.text().split('\n');
+    const missed = result.slos.filter((s) => !s.passed);
+    expect(missed.length).toBeGreaterThan(0);
+    expect(lines).toContain(`FAIL  ${missed.length} of ${result.slos.length} SLOs missed`);
+    expect(lines.filter((l) => l.startsWith('✗')).map((l) => l.split(/\s{2,}/)[1])).toEqual(missed.map((s) => s.name));
+    expect(lines).toContain('Results results/dispatch-outage/x');
   });
 
   it('leaves the summary to the caller when asked to', () => {

@@ -2,9 +2,16 @@ import type { FaultRecord } from '../../src/model/recording.ts';
 import type { DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/model/result.ts';
 
 /**
- * A realistic RunResult, built by hand (analysis is written elsewhere; reporters must not
- * depend on it): dispatch-outage under `resilient`, 30 s of load at 20 req/s, a latency toxic
- * on rides -> dispatch from 10 s to 20 s during which the breaker opens (11 s), goes half-open
+ * HAND-BUILT, on purpose. Exact-output tests need round numbers whose rendering is known in
+ * advance (an error rate of 5.32 %, a breaker open from 11 s, a fault from 10 s to 20 s of 30 s)
+ * and variants a real run cannot easily produce: an inconclusive run, a run interrupted, a fault
+ * never applied or never removed, strings to escape, no dependency series. Reporters must not
+ * depend on analysis, so this is not analysed from a recording. For realistic content (jittery
+ * fault times, several faults, n/a values, no breaker under naive) the reporter tests use runs
+ * saved from real runs: savedResult() of ../fixtures/recordings.ts.
+ *
+ * The run: dispatch-outage under `resilient`, 30 s of load at 20 req/s, a latency toxic on
+ * rides -> dispatch from 10 s to 20 s during which the breaker opens (11 s), goes half-open
  * (15 s) and closes (21 s), retries amplify calls ×1.5 during the fault. One SLO is missed.
  */
 export function buildRunResult(overrides: Partial<RunResult> = {}): RunResult {

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART } from '../../src/report/html/chart.ts';
 import { renderHtml } from '../../src/report/index.ts';
+import { savedResult } from '../fixtures/recordings.ts';
 import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
 
 /** Debian's package (`apt-get install chromium`, as .ci/run does), or CHROMIUM_PATH. */
@@ -104,7 +105,9 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
       });
 
       it('never makes the page scroll sideways: wide tables and charts scroll in their own box', async () => {
-        for (const html of [renderHtml([buildRunResult()]), renderHtml([passingResult({ profile: 'naive' }), buildRunResult()])]) {
+        // Saved real runs too: their SLO names, details and fault labels are the long ones.
+        const real = [renderHtml([savedResult('slow-network-resilient')]), renderHtml([savedResult('dispatch-outage-naive'), savedResult('dispatch-outage-resilient')])];
+        for (const html of [renderHtml([buildRunResult()]), renderHtml([passingResult({ profile: 'naive' }), buildRunResult()]), ...real]) {
           const { page } = await open(html, viewport);
           const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
           expect(widths.page).toBeLessThanOrEqual(widths.viewport);

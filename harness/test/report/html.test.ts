@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FaultlineError } from '../../src/errors.ts';
 import { CHART } from '../../src/report/html/chart.ts';
 import { renderHtml, writeHtml } from '../../src/report/index.ts';
+import type { RunResult } from '../../src/model/result.ts';
+import { savedResult, savedRunNames } from '../fixtures/recordings.ts';
 import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
 import { parseXml } from './xml-checker.ts';
 
@@ -129,6 +131,85 @@ describe('renderHtml', () => {
 
   it('refuses to render nothing', () => {
     expect(() => renderHtml([])).toThrow(FaultlineError);
+  });
+});
+
+/** The cells of each body row of the table under heading `h2`, tags stripped. */
+function tableRows(html: string, h2: string): string[][] {
+  const start = html.indexOf(`<h2>${h2}</h2>`);
+  const table = html.slice(start, html.indexOf('</table>', start));
+  return [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+    .filter((m) => m[1]!.includes('<td'))
+    .map((m) => [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]!));
+}
+
+// Real runs (harness/test/fixtures/recordings/): fractional fault times, several faults, a
+// breaker that opens, a profile without breakers, n/a values. Every expectation is read from the
+// result's own data, never from the report: the report must show what the result holds.
+describe.each(savedRunNames)('renderHtml of the saved run %s', (name) => {
+  const result: RunResult = savedResult(name);
+  const html = renderHtml([result]);
+
+  it('shows the verdict and one SLO row per SLO, in order, marked met or missed', () => {
+    expect(html).toContain(`<span class="verdict ${result.verdict}">${result.verdict.toUpperCase()}</span>`);
+    const rows = tableRows(html, 'SLOs');
+    expect(rows).toHaveLength(result.slos.length);
+    result.slos.forEach((slo, i) => {
+      const [mark, title, window, measured] = rows[i]!;
+      expect(mark).toContain(slo.passed ? 'class="pass"' : 'class="fail"');
+      expect(title!.startsWith(`${slo.name}<div class="expr">`)).toBe(true);
+      expect(window).toBe(slo.window);
+      if (slo.measured === null) expect(measured).toBe('n/a');
+      else expect(measured).not.toBe('n/a');
+    });
+  });
+
+  it('shades every applied fault in every time chart, from its recorded applied to removed time', () => {
+    const charts = html.match(/<svg [\s\S]*?<\/svg>/g)!;
+    const applied = result.faults.filter((f) => f.appliedAtMs !== undefined);
+    expect(applied.length).toBeGreaterThan(0);
+    for (const svg of charts) {
+      const rects = [...svg.matchAll(/<rect class="fault" data-from-ms="([\d.]+)" data-to-ms="([\d.]+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)];
+      expect(rects).toHaveLength(applied.length);
+      applied.forEach((fault, i) => {
+        const [, from, to, x1, width] = rects[i]!.map(Number) as number[];
+        expect([from, to]).toEqual([fault.appliedAtMs, fault.removedAtMs ?? result.durationMs]);
+        expect(x1).toBeCloseTo(x(fault.appliedAtMs!, result.durationMs), 1);
+        expect(x1! + width!).toBeCloseTo(x(fault.removedAtMs ?? result.durationMs, result.durationMs), 0);
+      });
+    }
+  });
+
+  it('draws a breaker row exactly for the dependencies that exposed a breaker state', () => {
+    const withBreaker = new Set(result.dependencySeries.filter((p) => p.breakerState !== undefined).map((p) => `${p.service} → ${p.dependency}`));
+    const rowLabels = [...html.matchAll(/<text class="row-label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(new Set(rowLabels)).toEqual(withBreaker);
+    expect(html.includes('No circuit-breaker state was scraped')).toBe(withBreaker.size === 0);
+    expect(html.match(/<svg /g)).toHaveLength(withBreaker.size === 0 ? 3 : 4);
+  });
+
+  it('lists every fault with its kind and target, and every window with its request count', () => {
+    const faults = tableRows(html, 'Fault evidence');
+    expect(faults.map((cells) => cells.slice(0, 3))).toEqual(result.faults.map((f) => [f.id, f.kind, f.target.replace('>', '&gt;')]));
+    const windows = tableRows(html, 'Windows');
+    expect(windows.map((cells) => [cells[0], Number(cells[2])])).toEqual(result.windows.map((w) => [w.name, w.requests]));
+  });
+
+  it('writes every chart as well-formed SVG markup', () => {
+    for (const svg of html.match(/<svg [\s\S]*?<\/svg>/g)!) expect(parseXml(svg).name).toBe('svg');
+  });
+});
+
+describe('renderHtml of a real breaker', () => {
+  it('draws the breaker open from the first scrape that saw it open (dispatch-outage, resilient)', () => {
+    const result = savedResult('dispatch-outage-resilient');
+    const firstOpen = result.dependencySeries.find((p) => p.breakerState === 1);
+    // The saved run is kept for this: its breaker opened during the outage.
+    expect(firstOpen).toBeDefined();
+    const html = renderHtml([result]);
+    const open = html.match(/<rect class="breaker open" x="([\d.]+)"/);
+    expect(Number(open![1])).toBeCloseTo(x(firstOpen!.t, result.durationMs), 1);
+    expect(html).toContain(`${firstOpen!.service} → ${firstOpen!.dependency}: open from ${(firstOpen!.t / 1000).toFixed(1)} s`);
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeResultJson } from '../../src/report/index.ts';
+import { savedResult } from '../fixtures/recordings.ts';
 import { buildRunResult } from './fixtures.ts';
 
 describe('writeResultJson', () => {
@@ -21,5 +22,13 @@ describe('writeResultJson', () => {
     expect(JSON.parse(text)).toEqual(result);
     expect(text).toMatch(/^\{\n {2}"schemaVersion": 1,\n/);
     expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('writes a real run (fractional times, optional fields left out, missing breaker states) that reads back equal', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'faultline-json-'));
+    const file = join(dir, 'result.json');
+    const result = savedResult('dispatch-outage-naive');
+    await writeResultJson(result, file);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toStrictEqual(result);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAULT_EVIDENCE_CASE, renderJunit, writeJunit } from '../../src/report/index.ts';
+import { savedResult, savedRunNames } from '../fixtures/recordings.ts';
 import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
 import { findAll, parseXml } from './xml-checker.ts';
 
@@ -72,6 +73,41 @@ describe('renderJunit', () => {
     expect(findAll(suite, 'testcase')[0]!.attrs.name).toBe(`p99 under fault a<b & "c" 'd' ]]> \uFFFD`);
     expect(findAll(suite, 'failure')[0]!.text).toContain(`a<b & "c" 'd' ]]>`);
     expect(xml).not.toContain('\u0001');
+  });
+});
+
+// Saved real runs: a CI job reads these files. Expectations come from each result's own SLOs.
+describe('renderJunit of saved real runs', () => {
+  const results = savedRunNames.map(savedResult);
+  const root = parseXml(renderJunit(results));
+  const suites = findAll(root, 'testsuite');
+
+  it('counts every SLO of every run, and every missed one as a failure', () => {
+    const slos = results.flatMap((r) => r.slos);
+    expect(root.attrs).toMatchObject({ tests: String(slos.length), failures: String(slos.filter((s) => !s.passed).length), errors: '0' });
+    expect(suites.map((s) => s.attrs.name)).toEqual(results.map((r) => `${r.scenario.name} [${r.profile}]`));
+  });
+
+  it.each(savedRunNames.map((name, i) => [name, i] as const))('gives %s one test case per SLO, with a failure exactly where the SLO was missed', (_name, i) => {
+    const result = results[i]!;
+    const cases = findAll(suites[i]!, 'testcase');
+    expect(cases.map((c) => c.attrs.name)).toEqual(result.slos.map((s) => s.name));
+    result.slos.forEach((slo, j) => {
+      const failures = findAll(cases[j]!, 'failure');
+      expect(failures).toHaveLength(slo.passed ? 0 : 1);
+      if (!slo.passed) {
+        expect(failures[0]!.attrs.message!.startsWith(`${slo.name} (${slo.window}): measured `)).toBe(true);
+        // A value the run could not measure (no breaker under naive) is n/a, never NaN or null.
+        if (slo.measured === null) expect(failures[0]!.attrs.message).toContain('measured n/a');
+        expect(failures[0]!.attrs.message).not.toMatch(/NaN|null|undefined/);
+        expect(failures[0]!.text).toContain(`expression: ${slo.expression}`);
+      }
+    });
+    expect(suites[i]!.attrs.time).toBe((result.durationMs / 1000).toFixed(3));
+  });
+
+  it('includes a run whose breaker SLOs could not be measured, so the n/a case above is exercised', () => {
+    expect(results.some((r) => r.slos.some((s) => s.measured === null && !s.passed))).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/index.ts';
+import { savedResult, savedRunNames } from '../fixtures/recordings.ts';
 import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
 
 describe('renderSummary', () => {
@@ -46,6 +47,24 @@ describe('renderSummary', () => {
     const text = renderSummary(buildRunResult(), { files: { dir: 'results/dispatch-outage/x', html: 'results/dispatch-outage/x/report.html' } });
     expect(text).toContain('Results results/dispatch-outage/x');
     expect(text).toContain('report       results/dispatch-outage/x/report.html');
+  });
+
+  it.each(savedRunNames)('summarises the saved real run %s: verdict line, every SLO with its mark, every fault', (name) => {
+    const result = savedResult(name);
+    const text = renderSummary(result);
+    const lines = text.split('\n');
+    const missed = result.slos.filter((s) => !s.passed).length;
+    const verdictLine = missed === 0 ? `all ${result.slos.length} SLOs met` : `${missed} of ${result.slos.length} SLOs missed`;
+    expect(lines).toContain(`${result.verdict.toUpperCase()}  ${verdictLine}`);
+    for (const slo of result.slos) {
+      const cells = lines.find((l) => l.split(/\s{2,}/)[1] === slo.name)?.split(/\s{2,}/);
+      expect(cells?.slice(0, 3)).toEqual([slo.passed ? '✓' : '✗', slo.name, slo.window]);
+      expect(cells?.[3] === 'n/a').toBe(slo.measured === null);
+    }
+    for (const fault of result.faults) {
+      expect(lines.some((l) => l.includes(`${fault.id} ${fault.kind} ${fault.target}: applied at ${(fault.appliedAtMs! / 1000).toFixed(1)} s`))).toBe(true);
+    }
+    expect(text).not.toMatch(/NaN|undefined/);
   });
 
   it('uses ANSI colour only when asked', () => {

@@ -4,6 +4,7 @@ import { analyse } from '../../src/slo/analyse.ts';
 import { scenario, slo } from '../fixtures/builders.ts';
 import { dispatchOutageScenario, naiveDispatchOutage, resilientDispatchOutage } from '../fixtures/dispatch-outage.ts';
 import { serviceRestartRun } from '../fixtures/service-restart.ts';
+import { savedRun, savedRunNames } from '../fixtures/recordings.ts';
 import { untouchedFaultRun, untouchedFaultScenario } from '../fixtures/untouched-fault.ts';
 
 const byName = (result: ReturnType<typeof analyse>) => Object.fromEntries(result.slos.map((verdict) => [verdict.expression, verdict]));
@@ -116,6 +117,13 @@ describe('analysis as a pure function', () => {
   it('does not modify the recording', () => {
     const run = deepFreeze(naiveDispatchOutage());
     expect(() => analyse(run, dispatchOutageScenario())).not.toThrow();
+  });
+
+  // A real run has ~400 samples and ~50 scrapes of hundreds of series, failed scrapes and a
+  // restart: more paths through analysis than the hand-built recordings take.
+  it.each(savedRunNames)('does not modify the real recording of the saved run %s', async (name) => {
+    const run = await savedRun(name);
+    expect(() => analyse(deepFreeze(run.recording), run.scenario)).not.toThrow();
   });
 });
 
