@@ -6,7 +6,7 @@ export interface BenchProcess {
   /** Where to send traffic: `http://127.0.0.1:PORT`. */
   url: string;
   /** The embedded server's admin API (faultline role only). */
-  api?: string;
+  api?: string | undefined;
   /** User + system CPU time of the process so far, in µs. */
   cpuMicros(): Promise<number>;
   /** Starts probing the process: event-loop delay and garbage-collection pauses. */

@@ -64,7 +64,7 @@ function summary(target: Target): Sample {
 
 async function toxic(api: string, method: 'POST' | 'DELETE', body?: unknown): Promise<void> {
   const path = method === 'POST' ? '/proxies/bench/toxics' : '/proxies/bench/toxics/latency_downstream';
-  const answer = await fetch(`${api}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await fetch(`${api}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   if (!answer.ok) throw new Error(`toxic ${method} failed: ${answer.status} ${await answer.text()}`);
 }
 

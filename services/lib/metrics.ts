@@ -40,7 +40,7 @@ export interface ServiceMetricsOptions {
   /** Side effects this service performs, exposed at 0 from start. */
   effects: readonly string[];
   /** Node process metrics (CPU, heap, event loop). Default true. */
-  processMetrics?: boolean;
+  processMetrics?: boolean | undefined;
 }
 
 export function createServiceMetrics(options: ServiceMetricsOptions): ServiceMetrics {

@@ -26,7 +26,7 @@ async function call(service: keyof TaxiApp, method: string, template: string, op
     method,
     // The fault hook wants the run's secret; tests of its refusals pass their own headers.
     headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(template.startsWith('/__faultline/') ? adminHeaders : {}), ...options.headers },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
   const contentType = response.headers.get('content-type');

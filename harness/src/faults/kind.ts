@@ -46,6 +46,10 @@ export interface FaultKind<D = never, F extends FaultBase = FaultBase> {
   slot(fault: F): string;
   /** Human label, e.g. `latency trip -> passenger (downstream)`. */
   describe(fault: F): string;
+  /** What it acts on: `caller -> callee` or the service's name. */
+  target(fault: F): string;
+  /** Every setting, for `faultline plan`, e.g. `latency trip -> dispatch (proxy trip_to_dispatch, downstream, latency=800 jitter=0)`. */
+  detail(fault: F): string;
   apply(fault: F, ctx: FaultContext): Promise<void>;
   /** Removes the fault, returning whatever evidence it can gather. Must be safe to call after a
    * failed apply. */

@@ -1,4 +1,5 @@
 import type { Plan } from '../plan/model.ts';
+import { faultKindOf } from '../faults/registry.ts';
 import type { FaultSpec } from '../scenario/model.ts';
 import { bodyExpression } from './body.ts';
 import { k6Duration, k6ScenarioFor } from './executor.ts';
@@ -16,10 +17,9 @@ const js = (value: unknown) => JSON.stringify(value);
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 function describeFault(fault: FaultSpec): string {
-  const target = fault.kind === 'toxic' || fault.kind === 'down' ? `${fault.caller} -> ${fault.callee}` : fault.service;
-  const kind = fault.kind === 'toxic' ? fault.toxic : fault.kind;
+  const kind = faultKindOf(fault);
   const until = fault.forMs === undefined ? 'until the end' : `for ${k6Duration(fault.forMs)}`;
-  return `${fault.id}: ${kind} ${target} at ${k6Duration(fault.atMs)} ${until}`;
+  return `${fault.id}: ${kind.describe(fault)} at ${k6Duration(fault.atMs)} ${until}`;
 }
 
 function header(plan: Plan): string[] {

@@ -136,8 +136,13 @@ export function parseK6Summary(json: unknown, locate: Locate = (path, message) =
     summary.thresholds.push(...readThresholds(reader, name, metric.thresholds, [...path, 'thresholds'], format));
     const read = metricValues(reader, metric, path, format);
     if (!read) continue;
-    if (name === 'http_req_duration') summary.latency = readLatency(reader, read.values, read.path);
-    else if (name === 'http_req_failed') summary.failures = readFailures(reader, read.values, read.path, format);
+    if (name === 'http_req_duration') {
+      const latency = readLatency(reader, read.values, read.path);
+      if (latency) summary.latency = latency;
+    } else if (name === 'http_req_failed') {
+      const failures = readFailures(reader, read.values, read.path, format);
+      if (failures) summary.failures = failures;
+    }
     else if (name === 'http_reqs') {
       const count = reader.number(read.values, read.path, 'count', true);
       const ratePerSecond = reader.number(read.values, read.path, 'rate', true);

@@ -71,7 +71,8 @@ export interface MetricSample {
 
 export interface FaultRecord {
   id: string;
-  kind: 'toxic' | 'down' | 'crash' | 'restart' | 'http';
+  /** The fault kind's name (`toxic`, `down`, `crash`, …: the registry in faults/). */
+  kind: string;
   /** `caller -> callee` or the service name. */
   target: string;
   /** When it was applied / removed (ms); undefined if never. */

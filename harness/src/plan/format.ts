@@ -1,7 +1,6 @@
+import { faultKindOf } from '../faults/registry.ts';
 import type { FaultSpec } from '../scenario/model.ts';
 import { formatDuration } from '../document/units.ts';
-import { formatLink } from '../document/link.ts';
-import { proxyName } from '../topology/model.ts';
 import type { Plan } from './model.ts';
 
 /** `t=10.0s`, `t=6.25s`: one decimal, more only when the time needs it. */
@@ -10,24 +9,9 @@ function seconds(ms: number): string {
   return `t=${Number.isInteger(s * 10) ? s.toFixed(1) : String(Number(s.toFixed(3)))}s`;
 }
 
-/** `down trip -> dispatch (proxy trip_to_dispatch)`, `crash passenger`, … */
+/** `down trip -> dispatch (proxy trip_to_dispatch)`, `crash passenger`, … (its kind says how). */
 export function describePlannedFault(fault: FaultSpec): string {
-  switch (fault.kind) {
-    case 'down':
-      return `down ${formatLink(fault)} (proxy ${proxyName(fault)})`;
-    case 'toxic': {
-      const attributes = Object.entries(fault.attributes).map(([name, value]) => `${name}=${value}`).join(' ');
-      const toxicity = fault.toxicity < 1 ? ` toxicity=${fault.toxicity}` : '';
-      return `${fault.toxic} ${formatLink(fault)} (proxy ${proxyName(fault)}, ${fault.stream}${toxicity}${attributes ? `, ${attributes}` : ''})`;
-    }
-    case 'http': {
-      const status = fault.status ? `status ${fault.status} for ${Math.round(fault.rate * 1000) / 10}%` : '';
-      const delay = fault.delayMs ? `delay ${formatDuration(fault.delayMs)}` : '';
-      return `http ${fault.service} (${[status, delay].filter(Boolean).join(', ')})`;
-    }
-    default:
-      return `${fault.kind} ${fault.service}`;
-  }
+  return faultKindOf(fault).detail(fault);
 }
 
 function loadLines(plan: Plan): string[] {

@@ -2,7 +2,7 @@ import { describeFault, faultKindOf, type FaultContext, type FaultSpec } from '.
 import type { FaultRecord } from '../model/recording.ts';
 
 function targetOf(fault: FaultSpec): string {
-  return 'service' in fault ? fault.service : `${fault.caller} -> ${fault.callee}`;
+  return faultKindOf(fault).target(fault);
 }
 
 /**

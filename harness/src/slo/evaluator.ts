@@ -17,7 +17,7 @@ export interface EvaluationContext {
   /** Client traffic scheduled in that window. */
   traffic: Traffic;
   /** Client traffic of the `baseline` window, when the recording has one. */
-  baseline?: Traffic;
+  baseline: Traffic | undefined;
   scrapes: ScrapeIndex;
 }
 

@@ -2,8 +2,8 @@ import type { MetricSample, Scrape } from '../model/recording.ts';
 
 /** Narrows series by their `service` / `dependency` labels; an absent field matches all. */
 export interface SeriesFilter {
-  service?: string;
-  dependency?: string;
+  service?: string | undefined;
+  dependency?: string | undefined;
   /** Further exact label matches, e.g. `{ outcome: 'timeout' }`. */
   labels?: Readonly<Record<string, string>>;
 }

@@ -34,7 +34,7 @@ export interface VerdictInput {
   slo: SloSpec;
   label: string;
   unit: SloUnit;
-  display?: Display;
+  display?: Display | undefined;
   measurement: Measurement;
 }
 

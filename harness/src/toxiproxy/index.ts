@@ -9,20 +9,20 @@ import { createRandom, randomSeed } from './random.ts';
 
 export interface ToxiproxyOptions {
   /** Interface of the admin API. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Port of the admin API. Default 8474 (Toxiproxy's); 0 picks a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Seed of every random decision (toxicity rolls, jitter, slicer sizes). Default: random. */
-  seed?: number;
+  seed?: number | undefined;
   /** A Toxiproxy config file (JSON array of proxies, `/populate`'s format) loaded at start. */
-  configFile?: string;
+  configFile?: string | undefined;
   /**
    * Host names (no scheme, no port) clients may use in the `Host` header besides loopback names,
    * the bound address and (when bound to every interface) IP literals, e.g. `['toxiproxy']` for
    * a container reached by its service name. Anything else is refused 403 (DNS rebinding).
    * Default: none.
    */
-  allowedHosts?: readonly string[];
+  allowedHosts?: readonly string[] | undefined;
 }
 
 export interface EmbeddedToxiproxy {

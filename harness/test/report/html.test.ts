@@ -84,7 +84,8 @@ describe('renderHtml', () => {
 
   it('shades a fault that was never removed up to the end of the load', () => {
     const base = buildRunResult();
-    const rects = faultRects(renderHtml([buildRunResult({ faults: [{ ...base.faults[0]!, removedAtMs: undefined }] })]));
+    const { removedAtMs: _removed, ...neverRemoved } = base.faults[0]!;
+    const rects = faultRects(renderHtml([buildRunResult({ faults: [neverRemoved] })]));
     expect(rects[0]!.x + rects[0]!.width).toBeCloseTo(x(30_000), 0);
   });
 

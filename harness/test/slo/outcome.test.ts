@@ -5,14 +5,12 @@ import { metric, recording, request, scenario, scrape, slo } from '../fixtures/b
 
 const passing = slo({ kind: 'dropped' }, '==', 0);
 const failing = slo({ kind: 'dropped' }, '>', 0);
-const applied = (parts: Partial<FaultRecord>): FaultRecord => ({
-  id: 'f1',
-  kind: 'toxic',
-  target: 'dispatch -> pricing',
-  appliedAtMs: 1000,
-  removedAtMs: 2000,
-  ...parts,
-});
+/** A fault applied at 1 s and removed at 2 s; a part given as undefined leaves that field out. */
+const applied = (parts: { [K in keyof FaultRecord]?: FaultRecord[K] | undefined }): FaultRecord => {
+  const fault: Record<string, unknown> = { id: 'f1', kind: 'toxic', target: 'dispatch -> pricing', appliedAtMs: 1000, removedAtMs: 2000, ...parts };
+  for (const key of Object.keys(fault)) if (fault[key] === undefined) delete fault[key];
+  return fault as unknown as FaultRecord;
+};
 const outcome = (parts: Parameters<typeof recording>[0], slos = [passing]) => {
   const result = analyse(recording({ samples: [request(0, 5)], ...parts }), scenario(slos));
   return { verdict: result.verdict, reasons: result.reasons, status: result.status };

@@ -166,7 +166,7 @@ describe('breaker time to open', () => {
 describe('breaker time to close', () => {
   const states = (t: number, pricing: number, drivers = 0) =>
     scrape(t, 'dispatch', [dep('dispatch', 'pricing', 'circuit_breaker_state', pricing), dep('dispatch', 'drivers', 'circuit_breaker_state', drivers)]);
-  const toClose = (dependency?: string) => slo({ kind: 'breaker_time_to_close', dependency }, '<', 3000, 'recovery');
+  const toClose = (dependency?: string) => slo({ kind: 'breaker_time_to_close', ...(dependency === undefined ? {} : { dependency }) }, '<', 3000, 'recovery');
 
   it('is the first scrape from which every breaker stays closed to the window end', () => {
     // Closed at 7000, half-open again at 8000, closed from 9000 on.

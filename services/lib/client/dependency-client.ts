@@ -28,11 +28,11 @@ export interface DependencyRequest {
   body?: unknown;
   headers?: Record<string, string>;
   /** Sent as `Idempotency-Key`; marks a POST as safe to retry. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /** Caller's deadline: caps every attempt's timeout, and travels in `x-request-deadline-ms`. */
-  deadline?: Deadline;
+  deadline?: Deadline | undefined;
   /** Answer when the call fails and the profile enables fallback; undefined = no fallback. */
-  fallback?: () => DependencyResponse | undefined;
+  fallback?: (() => DependencyResponse | undefined) | undefined;
   /** Aborts the whole call (all attempts). */
   signal?: AbortSignal;
 }
@@ -148,7 +148,7 @@ export class DependencyClient {
       method: request.method,
       path: request.path,
       headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       signal,
     });
     const text = await response.body.text();

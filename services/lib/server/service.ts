@@ -37,17 +37,17 @@ export interface ServiceConfig {
   /** Seed of every random decision. Default 1. */
   seed?: number;
   /** Override of the `service` label. Default: the definition's name. */
-  serviceName?: string;
+  serviceName?: string | undefined;
   /** Callee origins by dependency name, e.g. `{ passenger: 'http://127.0.0.1:41234' }`. */
   dependencyUrls: Readonly<Record<string, string>>;
   /** Node process metrics in /metrics. Default true. */
-  processMetrics?: boolean;
+  processMetrics?: boolean | undefined;
   /** Concurrent outbound requests of the whole process, all dependencies together (see
    * OutboundSlots). Default `defaultOutboundLimit`. */
   outboundLimit?: number;
   /** Secret of the fault hook (`FAULTLINE_ADMIN_SECRET`); undefined or '' = no hook. At least
    * `minAdminSecretLength` characters. */
-  adminSecret?: string;
+  adminSecret?: string | undefined;
 }
 
 /** The process-wide outbound budget when none is configured: like a modest worker pool. */

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { FaultlineError } from '../../errors.ts';
 import { exportK6Script } from '../../k6/script.ts';
 import { compilePlan } from '../../plan/compile.ts';
@@ -7,6 +6,7 @@ import type { Topology } from '../../topology/model.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 import { ExitCode } from '../exit-code.ts';
+import { writeTextFile } from '../../util/write-text-file.ts';
 
 /** Used when the load target is a managed service: its port is only known during a run. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
@@ -66,7 +66,7 @@ export const k6Command: Command = {
       return ExitCode.Ok;
     }
     try {
-      await writeFile(values.out, script);
+      await writeTextFile(values.out, script);
     } catch (error) {
       throw new FaultlineError('FL_USAGE', `cannot write ${values.out}: ${(error as Error).message}`, { cause: error });
     }

@@ -17,6 +17,8 @@ export const crashFault: FaultKind<z.infer<typeof document>, CrashFault> = {
   normalise: (doc, timing) => ({ kind: 'crash', ...timing, service: doc.service }),
   slot: (fault) => `a process fault on ${fault.service}`,
   describe: (fault) => `crash ${fault.service}`,
+  target: (fault) => fault.service,
+  detail: (fault) => `crash ${fault.service}`,
   async apply(fault, ctx) {
     await ctx.stopService(fault.service, 'kill');
   },

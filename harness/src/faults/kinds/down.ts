@@ -19,6 +19,8 @@ export const downFault: FaultKind<z.infer<typeof document>, DownFault> = {
   normalise: (doc, timing) => ({ kind: 'down', ...timing, ...parseLink(doc.link)! }),
   slot: (fault) => `'down' on ${formatLink(fault)}`,
   describe: (fault) => `down ${fault.caller} -> ${fault.callee}`,
+  target: (fault) => formatLink(fault),
+  detail: (fault) => `down ${formatLink(fault)} (proxy ${proxyName(fault)})`,
   async apply(fault, ctx) {
     await ctx.proxies.setEnabled(proxyName(fault), false);
   },

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import { durationText, nameText, ratioValue } from '../../document/fields.ts';
-import { parseDuration, parseRatio } from '../../document/units.ts';
+import { formatDuration, parseDuration, parseRatio } from '../../document/units.ts';
 import { FaultlineError } from '../../errors.ts';
 import type { FaultContext } from '../context.ts';
 import { faultObject, type FaultBase, type FaultKind } from '../kind.ts';
@@ -29,7 +29,7 @@ async function callHook(url: string, admin: Record<string, string>, method: 'PUT
   const response = await request(`${url}${hookPath}`, {
     method,
     headers: { ...admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     headersTimeout: 5000,
     bodyTimeout: 5000,
   });
@@ -56,6 +56,12 @@ export const httpFault: FaultKind<z.infer<typeof document>, HttpFault> = {
   }),
   slot: (fault) => `an http fault on ${fault.service}`,
   describe: (fault) => `http ${fault.status || ''} ${Math.round(fault.rate * 100)}%${fault.delayMs ? ` +${fault.delayMs}ms` : ''} on ${fault.service}`.replace('  ', ' '),
+  target: (fault) => fault.service,
+  detail: (fault) => {
+    const status = fault.status ? `status ${fault.status} for ${Math.round(fault.rate * 1000) / 10}%` : '';
+    const delay = fault.delayMs ? `delay ${formatDuration(fault.delayMs)}` : '';
+    return `http ${fault.service} (${[status, delay].filter(Boolean).join(', ')})`;
+  },
   async apply(fault, ctx) {
     await callHook(ctx.serviceUrl(fault.service), adminHeaders(ctx, fault.service), 'PUT', { status: fault.status, rate: fault.rate, delayMs: fault.delayMs });
   },

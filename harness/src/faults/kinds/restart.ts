@@ -18,6 +18,8 @@ export const restartFault: FaultKind<z.infer<typeof document>, RestartFault> = {
   normalise: (doc, timing) => ({ kind: 'restart', id: timing.id, atMs: timing.atMs, service: doc.service }),
   slot: (fault) => `a process fault on ${fault.service}`,
   describe: (fault) => `restart ${fault.service}`,
+  target: (fault) => fault.service,
+  detail: (fault) => `restart ${fault.service}`,
   async apply(fault, ctx) {
     await ctx.stopService(fault.service, 'graceful');
     await ctx.relaunch(fault.service);

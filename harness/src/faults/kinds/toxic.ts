@@ -72,6 +72,12 @@ export const toxicFault: FaultKind<ToxicDocument, ToxicFault> = {
   }),
   slot: (fault) => `a ${fault.toxic} toxic (${fault.stream}) on ${formatLink(fault)}`,
   describe: (fault) => `${fault.toxic} ${fault.caller} -> ${fault.callee} (${fault.stream}${fault.toxicity < 1 ? `, toxicity ${fault.toxicity}` : ''})`,
+  target: (fault) => formatLink(fault),
+  detail: (fault) => {
+    const attributes = Object.entries(fault.attributes).map(([name, value]) => `${name}=${value}`).join(' ');
+    const toxicity = fault.toxicity < 1 ? ` toxicity=${fault.toxicity}` : '';
+    return `${fault.toxic} ${formatLink(fault)} (proxy ${proxyName(fault)}, ${fault.stream}${toxicity}${attributes ? `, ${attributes}` : ''})`;
+  },
   async apply(fault, ctx) {
     await ctx.proxies.addToxic(proxyName(fault), {
       name: toxicName(fault, ctx),
