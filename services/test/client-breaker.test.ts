@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DependencyError } from '../lib/client/errors.ts';
+import { type DependencyError } from '../lib/client/errors.ts';
 import { Cleanup, makeClient, metricValue, reply, startStub } from './helpers.ts';
 
 const cleanup = new Cleanup();

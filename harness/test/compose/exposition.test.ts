@@ -66,7 +66,7 @@ describe('the harness metrics reporter', () => {
         { name: 'trips stay fast', passed: false },
       ],
     } as unknown as RunResult;
-    reporter.onResult!(result, { dir: '' });
+    await reporter.onResult!(result, { dir: '' });
     text = await metrics.registry.metrics();
     expect(value(text, 'faultline_fault_active{scenario="dispatch-outage",fault="dispatch-down"}')).toBe(0);
     expect(value(text, 'faultline_slo_passed{scenario="dispatch-outage",slo="trips keep succeeding"}')).toBe(1);

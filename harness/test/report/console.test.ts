@@ -29,7 +29,7 @@ function playRun(reporter: RunEvents): void {
     reporter.onSecond?.({ elapsedMs: second * 1000, totalMs: 12_000, reqPerSec: 20, p99Ms: active.length ? 640 : 35, errors: active.length ? 1 : 0, dropped: 0, activeFaults: active });
   }
   reporter.onPhase?.('analysing');
-  reporter.onResult?.(buildRunResult(), { dir: 'results/dispatch-outage/x' });
+  void reporter.onResult?.(buildRunResult(), { dir: 'results/dispatch-outage/x' });
 }
 
 describe('the console reporter, interactive', () => {
@@ -72,6 +72,7 @@ describe('the console reporter, interactive', () => {
     const reporter = createConsoleReporter({ stream: out.stream, interactive: true, color: true });
     reporter.onSecond?.({ elapsedMs: 5000, totalMs: 12_000, reqPerSec: 19.5, p99Ms: 640, errors: 3, dropped: 1, activeFaults: ['a very long fault label'] });
     const status = out.text().split('\r\x1b[2K').at(-1)!;
+    // eslint-disable-next-line no-control-regex -- the ANSI escapes are what is stripped
     expect([...status.replace(/\x1b\[[0-9;]*m/g, '')].length).toBeLessThanOrEqual(39);
   });
 });
@@ -111,7 +112,7 @@ describe('the console reporter, non-interactive', () => {
   it('ends a real run with its summary: the saved naive dispatch-outage run, every missed SLO marked', () => {
     const result = savedResult('dispatch-outage-naive');
     const out = capture();
-    createConsoleReporter({ stream: out.stream, interactive: false }).onResult?.(result, { dir: 'results/dispatch-outage/x' });
+    void createConsoleReporter({ stream: out.stream, interactive: false }).onResult?.(result, { dir: 'results/dispatch-outage/x' });
     const lines = out.text().split('\n');
     const missed = result.slos.filter((s) => !s.passed);
     expect(missed.length).toBeGreaterThan(0);
@@ -122,7 +123,7 @@ describe('the console reporter, non-interactive', () => {
 
   it('leaves the summary to the caller when asked to', () => {
     const out = capture();
-    createConsoleReporter({ stream: out.stream, interactive: false, summary: false }).onResult?.(buildRunResult(), { dir: '' });
+    void createConsoleReporter({ stream: out.stream, interactive: false, summary: false }).onResult?.(buildRunResult(), { dir: '' });
     expect(out.text()).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import {
-  BulkheadPolicy,
+  type BulkheadPolicy,
   CircuitState,
   ConsecutiveBreaker,
   ConstantBackoff,

@@ -75,7 +75,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const listener: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     const startedMs = performance.now();
     inFlight++;
-    handle(req)
+    void handle(req)
       .catch((error: unknown) => ({ route: 'error', reply: errorReply(500, 'internal', error instanceof Error ? error.message : String(error)) }))
       .then(({ route, reply }) => {
         // Drain any unread body so the keep-alive connection stays usable.

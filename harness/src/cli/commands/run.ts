@@ -8,7 +8,7 @@ import { consoleMode, createConsoleReporter } from '../../report/index.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import { listScenarios } from '../../scenario/index.ts';
 import type { Command } from '../command.ts';
-import { ExitCode, exitCodeFor, worstExitCode } from '../exit-code.ts';
+import { type ExitCode, exitCodeFor, worstExitCode } from '../exit-code.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 
 /** What `faultline run` (and `npm start`) runs when no scenario is named. */

@@ -88,6 +88,8 @@ export class Stage {
 
   private io(run: Run): StageIO {
     let lastEnd: StreamEnd = { end: 'eof' };
+    // The StageIO below has getters of its own `this`; the stage is reached through this name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const stage = this;
     return {
       get interrupted() {
@@ -155,6 +157,8 @@ function interruptRun(run: Run): void {
 function waitUnlessInterrupted<T>(run: Run, interruptedValue: T, start: (settle: (value: T) => void) => () => void): Promise<T> {
   if (run.interrupted) return Promise.resolve(interruptedValue);
   return new Promise<T>((resolve) => {
+    // Declared before `start` runs: `settle` may read it (as undefined) before start returns.
+    // eslint-disable-next-line prefer-const
     let undo: (() => void) | undefined;
     let settled = false;
     const settle = (value: T): void => {
