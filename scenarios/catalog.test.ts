@@ -18,7 +18,20 @@ function describeMisses(result: Awaited<ReturnType<typeof runScenario>>['result'
 describe('the scenario catalog', () => {
   it('has the scenarios users come for', () => {
     const names = scenarios.map((s) => s.name);
-    for (const name of ['baseline', 'slow-passenger', 'dispatch-outage', 'black-hole', 'flaky-resets', 'retry-storm', 'noisy-neighbour', 'crash-restart', 'slow-network', 'cascading-timeouts', 'error-burst', 'lost-response']) {
+    for (const name of [
+      'baseline',
+      'slow-passenger',
+      'dispatch-outage',
+      'black-hole',
+      'flaky-resets',
+      'retry-storm',
+      'noisy-neighbour',
+      'crash-restart',
+      'slow-network',
+      'cascading-timeouts',
+      'error-burst',
+      'lost-response',
+    ]) {
       expect(names).toContain(name);
     }
     for (const scenario of scenarios) expect(scenario.description.length).toBeGreaterThan(20);
@@ -42,12 +55,16 @@ describe('the scenario catalog', () => {
 
 describe('the CLI verdict for the default scenario', () => {
   const run = (profile: string) =>
-    spawnSync(process.execPath, ['bin/faultline.js', 'run', 'dispatch-outage', '--profile', profile, '--time-scale', String(timeScale), '--out', `results/catalog-test-${profile}`], {
-      cwd: repoRoot,
-      env: { ...process.env, CI: 'true' },
-      encoding: 'utf8',
-      timeout: 170_000,
-    });
+    spawnSync(
+      process.execPath,
+      ['bin/faultline.js', 'run', 'dispatch-outage', '--profile', profile, '--time-scale', String(timeScale), '--out', `results/catalog-test-${profile}`],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, CI: 'true' },
+        encoding: 'utf8',
+        timeout: 170_000,
+      },
+    );
 
   it('exits 0 with the resilient profile and 1 with the naive one', () => {
     const resilient = run('resilient');

@@ -30,12 +30,15 @@ if (values.mode === 'stall') {
   let k = 0;
   let timer: NodeJS.Timeout;
   const stallNext = () => {
-    timer = setTimeout(() => {
-      const until = performance.now() + stallMs;
-      while (performance.now() < until);
-      k++;
-      stallNext();
-    }, Math.max(0, firstAtMs + k * periodMs - performance.now()));
+    timer = setTimeout(
+      () => {
+        const until = performance.now() + stallMs;
+        while (performance.now() < until);
+        k++;
+        stallNext();
+      },
+      Math.max(0, firstAtMs + k * periodMs - performance.now()),
+    );
   };
   stallNext();
   process.on('disconnect', () => clearTimeout(timer));

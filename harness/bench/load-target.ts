@@ -10,11 +10,20 @@ export interface BenchTarget {
 
 /** `mode` fast: answers at once; stall: freezes for `stallMs` every `periodMs`. */
 export async function startTarget(mode: 'fast' | 'stall', stall = { stallMs: 100, periodMs: 1400 }): Promise<BenchTarget> {
-  const child: ChildProcess = fork(new URL('./load-server.ts', import.meta.url), ['--mode', mode, '--stall-ms', String(stall.stallMs), '--period-ms', String(stall.periodMs)], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [message] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => { throw new Error('bench target exited before listening'); })])) as [{ port: number }];
+  const child: ChildProcess = fork(
+    new URL('./load-server.ts', import.meta.url),
+    ['--mode', mode, '--stall-ms', String(stall.stallMs), '--period-ms', String(stall.periodMs)],
+    {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(() => {
+      throw new Error('bench target exited before listening');
+    }),
+  ])) as [{ port: number }];
   return {
     url: `http://127.0.0.1:${message.port}`,
     async stop() {

@@ -97,11 +97,19 @@ async function recordingCost(url: string, rate: number): Promise<void> {
   const cpuOff = median(cpu.off);
   say(`| measure | recording on | recording off | cost |`);
   say(`|---|---|---|---|`);
-  say(`| recording work alone per request (ns) vs generator CPU per request, recording off (µs) | ${recordingNs.toFixed(0)} ns | ${cpuOff.toFixed(1)} µs | **${((recordingNs / 1000 / cpuOff) * 100).toFixed(1)} %** |`);
-  say(`| generator CPU per request at ${rate}/s, median of 6 runs of 2 s (µs) | ${median(cpu.on).toFixed(1)} | ${cpuOff.toFixed(1)} | ${cost(median(cpu.on), cpuOff)} |`);
+  say(
+    `| recording work alone per request (ns) vs generator CPU per request, recording off (µs) | ${recordingNs.toFixed(0)} ns | ${cpuOff.toFixed(1)} µs | **${((recordingNs / 1000 / cpuOff) * 100).toFixed(1)} %** |`,
+  );
+  say(
+    `| generator CPU per request at ${rate}/s, median of 6 runs of 2 s (µs) | ${median(cpu.on).toFixed(1)} | ${cpuOff.toFixed(1)} | ${cost(median(cpu.on), cpuOff)} |`,
+  );
   say(`| … best of the 6 (µs) | ${Math.min(...cpu.on).toFixed(1)} | ${Math.min(...cpu.off).toFixed(1)} | ${cost(Math.min(...cpu.on), Math.min(...cpu.off))} |`);
-  say(`| saturated throughput, target ${rate * 4}/s, maxInFlight 64, median of 4 runs of 2 s (req/s) | ${median(throughput.on).toFixed(0)} | ${median(throughput.off).toFixed(0)} | ${loss(median(throughput.on), median(throughput.off))} |`);
-  say(`| … best of the 4 (req/s) | ${Math.max(...throughput.on).toFixed(0)} | ${Math.max(...throughput.off).toFixed(0)} | ${loss(Math.max(...throughput.on), Math.max(...throughput.off))} |`);
+  say(
+    `| saturated throughput, target ${rate * 4}/s, maxInFlight 64, median of 4 runs of 2 s (req/s) | ${median(throughput.on).toFixed(0)} | ${median(throughput.off).toFixed(0)} | ${loss(median(throughput.on), median(throughput.off))} |`,
+  );
+  say(
+    `| … best of the 4 (req/s) | ${Math.max(...throughput.on).toFixed(0)} | ${Math.max(...throughput.off).toFixed(0)} | ${loss(Math.max(...throughput.on), Math.max(...throughput.off))} |`,
+  );
   say();
   say(`Every run, CPU µs per request: on ${list(cpu.on)}; off ${list(cpu.off)}. Throughput req/s: on ${list(throughput.on)}; off ${list(throughput.off)}.`);
 }
@@ -121,9 +129,17 @@ async function stallRun(rate: number): Promise<void> {
       return histogram.summary();
     };
     const autocannonRate = await runAutocannon({ url: target.url, connections: 50, duration: STALL_SECONDS, overallRate: rate });
-    const autocannonRaw = await runAutocannon({ url: target.url, connections: 50, duration: STALL_SECONDS, overallRate: rate, ignoreCoordinatedOmission: true });
+    const autocannonRaw = await runAutocannon({
+      url: target.url,
+      connections: 50,
+      duration: STALL_SECONDS,
+      overallRate: rate,
+      ignoreCoordinatedOmission: true,
+    });
     say(`Theoretical p99 = ${STALL.stallMs} − 0.01 × ${STALL.periodMs} = **${ms(theoreticalP99)} ms** (plus the service time).`);
-    say(`faultline runs ${STALL_COLD_SECONDS + STALL_SECONDS} s at ${rate}/s (maxInFlight 2000); the first ${STALL_COLD_SECONDS} s, while the pool opens its connections, are shown apart.`);
+    say(
+      `faultline runs ${STALL_COLD_SECONDS + STALL_SECONDS} s at ${rate}/s (maxInFlight 2000); the first ${STALL_COLD_SECONDS} s, while the pool opens its connections, are shown apart.`,
+    );
     say();
     say('| client | requests | dropped | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | p99 ÷ theoretical |');
     say('|---|---|---|---|---|---|---|---|');
@@ -144,8 +160,13 @@ async function stallRun(rate: number): Promise<void> {
 
 async function main(): Promise<void> {
   const startedMs = performance.now();
-  const load = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
-  say(`Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${process.platform}; load average (1/5/15 min) at start ${load()}.`);
+  const load = () =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ');
+  say(
+    `Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${process.platform}; load average (1/5/15 min) at start ${load()}.`,
+  );
   say();
   const fast = await startTarget('fast');
   let best: number;
@@ -160,8 +181,10 @@ async function main(): Promise<void> {
     best = result.best;
     say();
     say(`autocannon closed loop (32 connections, 5 s): **${closedLoop.requests.average.toFixed(0)} req/s** (p99 ${ms(closedLoop.latency.p99)} ms).`);
-    say(`Highest sustained open-model rate: **${best}/s** = **${(best / closedLoop.requests.average).toFixed(2)}×** autocannon's closed-loop maximum` +
-      (result.firstFailure ? ` (first failing step: ${result.firstFailure}/s).` : ' (the ladder ran out before a failure).'));
+    say(
+      `Highest sustained open-model rate: **${best}/s** = **${(best / closedLoop.requests.average).toFixed(2)}×** autocannon's closed-loop maximum` +
+        (result.firstFailure ? ` (first failing step: ${result.firstFailure}/s).` : ' (the ladder ran out before a failure).'),
+    );
     say();
     say('### 3. Cost of recording samples and histograms');
     say();

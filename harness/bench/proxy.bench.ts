@@ -99,7 +99,15 @@ async function fidelitySample(hop: BenchProcess, rate: number, baseP50Ms: number
   const [load, loadGcMaxMs] = await withLoadGc(() => openLoop(hop.url, rate, fidelityMs, fidelityConnections(rate)));
   const probe = await hop.probe();
   const over = (q: number): number => quantile(load.latenciesMs, q) - 100 - baseP50Ms;
-  return { requests: load.requests, minMs: Math.min(...load.latenciesMs), overP50Ms: over(0.5), overP99Ms: over(0.99), overP999Ms: over(0.999), hop: probe, loadGcMaxMs };
+  return {
+    requests: load.requests,
+    minMs: Math.min(...load.latenciesMs),
+    overP50Ms: over(0.5),
+    overP99Ms: over(0.99),
+    overP999Ms: over(0.999),
+    hop: probe,
+    loadGcMaxMs,
+  };
 }
 
 function fidelityConnections(rate: number): number {
@@ -132,14 +140,31 @@ async function fidelity(ours: BenchProcess, hold: BenchProcess, rate: number): P
     const each = (pick: (s: FidelitySample) => number): string => runs.map((s) => fixed(pick(s))).join(', ');
     const path = name === 'faultline' ? 'faultline latency toxic' : 'hold yardstick';
     rows.push(
-      `| ${rate} | ${path} | ${runs.length} × ${runs[0]!.requests} | ${fixed(Math.min(...runs.map((s) => s.minMs)))} | ${fixed(of((s) => s.overP50Ms))} | **${fixed(of((s) => s.overP99Ms))}** (${each((s) => s.overP99Ms)}) | ${fixed(of((s) => s.overP999Ms))} | ${fixed(of((s) => s.hop.gcMaxMs), 1)} / ${fixed(of((s) => s.hop.gcTotalMs), 0)} | ${fixed(of((s) => s.hop.loopDelayP99Ms), 1)} / ${fixed(of((s) => s.hop.loopDelayMaxMs), 1)} | ${fixed(of((s) => s.loadGcMaxMs), 1)} |`,
+      `| ${rate} | ${path} | ${runs.length} × ${runs[0]!.requests} | ${fixed(Math.min(...runs.map((s) => s.minMs)))} | ${fixed(of((s) => s.overP50Ms))} | **${fixed(of((s) => s.overP99Ms))}** (${each((s) => s.overP99Ms)}) | ${fixed(of((s) => s.overP999Ms))} | ${fixed(
+        of((s) => s.hop.gcMaxMs),
+        1,
+      )} / ${fixed(
+        of((s) => s.hop.gcTotalMs),
+        0,
+      )} | ${fixed(
+        of((s) => s.hop.loopDelayP99Ms),
+        1,
+      )} / ${fixed(
+        of((s) => s.hop.loopDelayMaxMs),
+        1,
+      )} | ${fixed(
+        of((s) => s.loadGcMaxMs),
+        1,
+      )} |`,
     );
   }
   const ourRuns = samples.faultline;
   const neverEarly = Math.min(...ourRuns.map((s) => s.minMs)) >= 100;
   const p50 = median(ourRuns.map((s) => s.overP50Ms));
   const p99 = median(ourRuns.map((s) => s.overP99Ms));
-  verdicts.push(`| ${rate} | never below 100 ms: ${neverEarly ? 'met' : 'MISSED'} | p50 over ≤ 1 ms: ${fixed(p50)} ${p50 <= 1 ? 'met' : 'MISSED'} | p99 over ≤ 3 ms: ${fixed(p99)} ${p99 <= 3 ? 'met' : 'MISSED'} |`);
+  verdicts.push(
+    `| ${rate} | never below 100 ms: ${neverEarly ? 'met' : 'MISSED'} | p50 over ≤ 1 ms: ${fixed(p50)} ${p50 <= 1 ? 'met' : 'MISSED'} | p99 over ≤ 3 ms: ${fixed(p99)} ${p99 <= 3 ? 'met' : 'MISSED'} |`,
+  );
   return rows;
 }
 
@@ -174,14 +199,22 @@ try {
 
   const lines: string[] = [];
   lines.push(`Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`);
-  lines.push(`Rounds: ${rounds} (order alternated), medians shown; ${throughputMs / 1000} s at 10 connections, ${singleMs / 1000} s on 1 connection, ${bulkCount} × 1 MiB per round and target.`);
+  lines.push(
+    `Rounds: ${rounds} (order alternated), medians shown; ${throughputMs / 1000} s at 10 connections, ${singleMs / 1000} s on 1 connection, ${bulkCount} × 1 MiB per round and target.`,
+  );
   lines.push('');
   lines.push('| path | req/s (10 conns) | p50 ms | p99 ms | 1-conn p50 ms | added p50 µs | MB/s (1 MiB) | CPU µs/req of the hop |');
   lines.push('|---|---|---|---|---|---|---|---|');
-  for (const [name, s] of [['direct', direct], ['bare pipe', bare], ['faultline', faultline]] as const) {
+  for (const [name, s] of [
+    ['direct', direct],
+    ['bare pipe', bare],
+    ['faultline', faultline],
+  ] as const) {
     const addedText = name === 'direct' ? '—' : fixed(added(s) * 1000, 0);
     const cpuText = name === 'direct' ? `(server: ${fixed(s.cpuMicrosPerRequest, 1)})` : fixed(s.cpuMicrosPerRequest, 1);
-    lines.push(`| ${name} | ${fixed(s.reqPerSec, 0)} | ${fixed(s.p50Ms)} | ${fixed(s.p99Ms)} | ${fixed(s.oneConnP50Ms, 3)} | ${addedText} | ${fixed(s.megabytesPerSec, 0)} | ${cpuText} |`);
+    lines.push(
+      `| ${name} | ${fixed(s.reqPerSec, 0)} | ${fixed(s.p50Ms)} | ${fixed(s.p99Ms)} | ${fixed(s.oneConnP50Ms, 3)} | ${addedText} | ${fixed(s.megabytesPerSec, 0)} | ${cpuText} |`,
+    );
   }
   lines.push('');
   // Ratios per round (faultline and the bare pipe measured back to back), then their median:
@@ -208,7 +241,9 @@ try {
       '"over" = response time − 100 ms − the p50 through faultline without the toxic; medians of the rounds (each round\'s p99 in brackets):',
   );
   lines.push('');
-  lines.push('| req/s | path | rounds × requests | min response ms | p50 over ms | p99 over ms | p99.9 over ms | hop GC pause max / total ms | hop event-loop delay p99 / max ms | load generator GC pause max ms |');
+  lines.push(
+    '| req/s | path | rounds × requests | min response ms | p50 over ms | p99 over ms | p99.9 over ms | hop GC pause max / total ms | hop event-loop delay p99 / max ms | load generator GC pause max ms |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const rate of [500, 2000]) lines.push(...(await fidelity(ours, hold, rate)));
   lines.push('');

@@ -49,7 +49,10 @@ export const dispatchService: ServiceDefinition = {
       assignmentsByTrip.set(tripId, already + 1);
       ctx.sideEffects.record('driver_assigned', tripId);
       const etaSeconds = Math.round(60 + distanceKm(driver.location, pickup) * 120);
-      return { status: 201, body: { tripId, driverId: driver.id, driverName: driver.name, plate: driver.plate, etaSeconds, assignedAt: new Date().toISOString() } };
+      return {
+        status: 201,
+        body: { tripId, driverId: driver.id, driverName: driver.name, plate: driver.plate, etaSeconds, assignedAt: new Date().toISOString() },
+      };
     };
 
     return [

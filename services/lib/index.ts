@@ -2,7 +2,13 @@
  * The reusable part of the sample app: a resilient HTTP client (undici + cockatiel) with its
  * profiles and metrics, and the small server bootstrap every service shares.
  */
-export { DependencyClient, type DependencyClientOptions, type DependencyRequest, type DependencyResponse, type DependencyResult } from './client/dependency-client.ts';
+export {
+  DependencyClient,
+  type DependencyClientOptions,
+  type DependencyRequest,
+  type DependencyResponse,
+  type DependencyResult,
+} from './client/dependency-client.ts';
 export { AttemptTimeoutError, DeadlineExceededError, DependencyError, HttpStatusError } from './client/errors.ts';
 export { buildPolicies, type DependencyPolicies } from './client/policies.ts';
 export { RetryBudget } from './client/retry-budget.ts';

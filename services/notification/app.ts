@@ -36,7 +36,10 @@ export const notificationService: ServiceDefinition = {
               { kind: 'driver', id: driverId },
             ];
             for (const recipient of recipients) ctx.sideEffects.record('notification_sent', `${tripId}/${recipient.kind}/${recipient.id}`);
-            return { status: 202, body: { notificationId: `n-${++sequence}`, tripId, message: message ?? `Trip ${tripId}: driver ${driverId} is on the way`, recipients } };
+            return {
+              status: 202,
+              body: { notificationId: `n-${++sequence}`, tripId, message: message ?? `Trip ${tripId}: driver ${driverId} is on the way`, recipients },
+            };
           };
           const key = idempotencyKeyOf(headers);
           return key ? (await store.run(key, work, (reply) => reply.status < 500)).value : work();

@@ -6,10 +6,11 @@ import { Cleanup, makeClient, metricValue, reply, startStub } from './helpers.ts
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-const outcomeOf = (call: Promise<unknown>) => call.then(
-  () => 'success',
-  (e: unknown) => (e as DependencyError).outcome,
-);
+const outcomeOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 'success',
+    (e: unknown) => (e as DependencyError).outcome,
+  );
 
 describe('the circuit breaker', () => {
   it('opens after consecutive failures, short-circuits without touching the callee, half-opens after its delay and closes on success', async () => {

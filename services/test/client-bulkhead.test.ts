@@ -13,13 +13,16 @@ describe('the bulkhead', () => {
     const settledAt: Record<string, number[]> = {};
     const started = performance.now();
     const calls = Array.from({ length: 5 }, () =>
-      client.request({ method: 'GET', path: '/slow' }).then(
-        () => 'success',
-        (e: unknown) => (e as DependencyError).outcome,
-      ).then((outcome) => {
-        (settledAt[outcome] ??= []).push(performance.now() - started);
-        return outcome;
-      }),
+      client
+        .request({ method: 'GET', path: '/slow' })
+        .then(
+          () => 'success',
+          (e: unknown) => (e as DependencyError).outcome,
+        )
+        .then((outcome) => {
+          (settledAt[outcome] ??= []).push(performance.now() - started);
+          return outcome;
+        }),
     );
     await sleep(150);
     expect(await metricValue(metrics.registry, 'bulkhead_active')).toBe(2);

@@ -23,7 +23,10 @@ describe('the fallback', () => {
 
   it('answers after a connection reset, once the retries are spent', async () => {
     const stub = await startStub(cleanup, resetConnection);
-    const { client } = makeClient(cleanup, stub.url, { fallback: true, retry: { maxRetries: 1, backoff: 'constant', initialDelayMs: 5, maxDelayMs: 5, jitter: false, onlyIdempotent: true } });
+    const { client } = makeClient(cleanup, stub.url, {
+      fallback: true,
+      retry: { maxRetries: 1, backoff: 'constant', initialDelayMs: 5, maxDelayMs: 5, jitter: false, onlyIdempotent: true },
+    });
     const result = await client.request({ method: 'GET', path: '/x', fallback: () => ({ status: 202, body: { pending: true } }) });
     expect(result.outcome).toBe('fallback');
     expect(stub.count).toBe(2);

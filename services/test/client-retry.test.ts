@@ -60,7 +60,9 @@ describe('the retry policy', () => {
 
   it('retries everything, POSTs included, when told not to care about idempotency (the naive `retries` profile)', async () => {
     const stub = await startStub(cleanup, resetConnection);
-    const { client } = makeClient(cleanup, stub.url, { retry: { maxRetries: 2, backoff: 'constant', initialDelayMs: 10, maxDelayMs: 10, jitter: false, onlyIdempotent: false } });
+    const { client } = makeClient(cleanup, stub.url, {
+      retry: { maxRetries: 2, backoff: 'constant', initialDelayMs: 10, maxDelayMs: 10, jitter: false, onlyIdempotent: false },
+    });
     await expect(client.request({ method: 'POST', path: '/side-effect', body: {} })).rejects.toBeInstanceOf(DependencyError);
     expect(stub.count).toBe(3);
   });

@@ -21,17 +21,31 @@ beforeAll(async () => {
 afterAll(() => cleanup.run());
 
 /** Sends a real request and validates the response against the service's document. */
-async function call(service: keyof TaxiApp, method: string, template: string, options: { path?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+async function call(
+  service: keyof TaxiApp,
+  method: string,
+  template: string,
+  options: { path?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const response = await fetch(taxi[service].url + (options.path ?? template), {
     method,
     // The fault hook wants the run's secret; tests of its refusals pass their own headers.
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(template.startsWith('/__faultline/') ? adminHeaders : {}), ...options.headers },
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(template.startsWith('/__faultline/') ? adminHeaders : {}),
+      ...options.headers,
+    },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
   const contentType = response.headers.get('content-type');
   const body = text === '' ? undefined : contentType?.includes('json') ? JSON.parse(text) : text;
-  problems.push(...contracts.get(service)!.check(method, template, response.status, contentType, body).map((p) => `${service}: ${p}`));
+  problems.push(
+    ...contracts
+      .get(service)!
+      .check(method, template, response.status, contentType, body)
+      .map((p) => `${service}: ${p}`),
+  );
   seen.add(`${service} ${method} ${template} ${response.status}`);
   return { status: response.status, body };
 }
@@ -117,7 +131,9 @@ describe('the OpenAPI documents are the contract of record', () => {
 
   it('the validator does reject what breaks the contract (wrong field type, undocumented status)', () => {
     const passenger = contracts.get('passenger')!;
-    expect(passenger.check('GET', '/passengers/{id}', 200, 'application/json', { id: 'p-1', name: 'A', rating: 'high', memberSince: '2020-01-01', recentTrips: [] })).not.toEqual([]);
+    expect(
+      passenger.check('GET', '/passengers/{id}', 200, 'application/json', { id: 'p-1', name: 'A', rating: 'high', memberSince: '2020-01-01', recentTrips: [] }),
+    ).not.toEqual([]);
     expect(passenger.check('GET', '/passengers/{id}', 418, 'application/json', {})).toEqual(['GET /passengers/{id}: status 418 is not documented']);
   });
 

@@ -53,7 +53,9 @@ describe('deadline propagation', () => {
 
   it('a callee stops work past the deadline: a slowed dispatch assigns no driver for a caller that gave up', async () => {
     const { url, app } = await startService(cleanup, dispatchService);
-    expect((await fetch(`${url}/__faultline/fault`, { method: 'PUT', headers: adminHeaders, body: JSON.stringify({ status: 0, rate: 1, delayMs: 300 }) })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/__faultline/fault`, { method: 'PUT', headers: adminHeaders, body: JSON.stringify({ status: 0, rate: 1, delayMs: 300 }) })).status,
+    ).toBe(200);
     const answer = await postJson(`${url}/dispatch`, { tripId: 't-9', pickup }, { [DEADLINE_HEADER]: '100' });
     expect(answer.status).toBe(504);
     expect(answer.body.error).toBe('deadline_exceeded');
@@ -62,7 +64,15 @@ describe('deadline propagation', () => {
 
   it('trip does not call dispatch when the passenger lookup used up the budget', async () => {
     const taxi = await startTaxiApp(cleanup, builtinProfiles.resilient);
-    expect((await fetch(`${taxi.passenger.url}/__faultline/fault`, { method: 'PUT', headers: adminHeaders, body: JSON.stringify({ status: 0, rate: 1, delayMs: 400 }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${taxi.passenger.url}/__faultline/fault`, {
+          method: 'PUT',
+          headers: adminHeaders,
+          body: JSON.stringify({ status: 0, rate: 1, delayMs: 400 }),
+        })
+      ).status,
+    ).toBe(200);
     const answer = await postJson(`${taxi.trip.url}/trips`, { passengerId: 'p-1', pickup }, { [DEADLINE_HEADER]: '200' });
     expect(answer.status).toBe(504);
     const trip = taxi.trip.app.metrics.registry;

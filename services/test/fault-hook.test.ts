@@ -9,7 +9,11 @@ const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
 async function putFault(url: string, fault: unknown, headers: Record<string, string> = adminHeaders) {
-  const response = await fetch(`${url}/__faultline/fault`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(fault) });
+  const response = await fetch(`${url}/__faultline/fault`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(fault),
+  });
   return { status: response.status, body: await response.json() };
 }
 

@@ -95,7 +95,15 @@ export function makeClient(
 ): { client: DependencyClient; metrics: ServiceMetrics } {
   const dependency = options.dependency ?? 'stub';
   const metrics = createServiceMetrics({ service: 'test', dependencies: [dependency], effects: [], processMetrics: false });
-  const client = new DependencyClient({ dependency, baseUrl: url, policy, metrics, random: createRandom(options.seed ?? 1), propagateDeadline: true, deadlineReserveMs: options.deadlineReserveMs ?? 0 });
+  const client = new DependencyClient({
+    dependency,
+    baseUrl: url,
+    policy,
+    metrics,
+    random: createRandom(options.seed ?? 1),
+    propagateDeadline: true,
+    deadlineReserveMs: options.deadlineReserveMs ?? 0,
+  });
   cleanup.add(() => client.close());
   return { client, metrics };
 }
@@ -106,7 +114,11 @@ export const testAdminSecret = 'test-admin-secret-0123456789';
 export const adminHeaders: Readonly<Record<string, string>> = { [adminSecretHeader]: testAdminSecret };
 
 /** Builds and listens a service on a free port, its fault hook on with `testAdminSecret`; closed by cleanup. */
-export async function startService(cleanup: Cleanup, definition: ServiceDefinition, config: Partial<ServiceConfig> = {}): Promise<{ app: ServiceApp; listening: ListeningService; url: string }> {
+export async function startService(
+  cleanup: Cleanup,
+  definition: ServiceDefinition,
+  config: Partial<ServiceConfig> = {},
+): Promise<{ app: ServiceApp; listening: ListeningService; url: string }> {
   const app = buildService(definition, { profile: testProfile(), dependencyUrls: {}, processMetrics: false, adminSecret: testAdminSecret, ...config });
   const listening = await listenService(app);
   cleanup.add(() => listening.close(500));

@@ -13,11 +13,13 @@ describe('service metrics', () => {
   it('exposes every dependency series at 0 before any traffic, each labelled with the service', async () => {
     const { url } = await startService(cleanup, tripService, { profile: builtinProfiles.resilient, dependencyUrls: deps });
     const text = (await getJson(`${url}/metrics`)).body as string;
-    const zero = (name: string, labels: Record<string, string>) => expect(sampleValue(text, name, { ...labels, service: 'trip' }), `${name} ${JSON.stringify(labels)}`).toBe(0);
+    const zero = (name: string, labels: Record<string, string>) =>
+      expect(sampleValue(text, name, { ...labels, service: 'trip' }), `${name} ${JSON.stringify(labels)}`).toBe(0);
     for (const dependency of ['passenger', 'dispatch', 'notification']) {
       zero('dependency_calls_total', { dependency });
       for (const outcome of ['success', 'error', 'timeout']) zero('dependency_attempts_total', { dependency, outcome });
-      for (const outcome of ['success', 'error', 'timeout', 'rejected', 'short_circuit', 'fallback']) zero('dependency_request_duration_seconds_count', { dependency, outcome });
+      for (const outcome of ['success', 'error', 'timeout', 'rejected', 'short_circuit', 'fallback'])
+        zero('dependency_request_duration_seconds_count', { dependency, outcome });
       zero('circuit_breaker_state', { dependency });
       for (const to of ['open', 'half_open', 'closed']) zero('circuit_breaker_transitions_total', { dependency, to });
       for (const name of ['bulkhead_active', 'bulkhead_queued', 'bulkhead_rejections_total']) zero(name, { dependency });
@@ -45,7 +47,8 @@ describe('service metrics', () => {
     await getJson(`${url}/passengers/p-2`);
     await getJson(`${url}/passengers/p-99999`);
     const text = (await getJson(`${url}/metrics`)).body as string;
-    const count = (status: string) => sampleValue(text, 'http_server_request_duration_seconds_count', { route: '/passengers/{id}', method: 'GET', status, service: 'passenger' });
+    const count = (status: string) =>
+      sampleValue(text, 'http_server_request_duration_seconds_count', { route: '/passengers/{id}', method: 'GET', status, service: 'passenger' });
     expect(count('200')).toBe(2);
     expect(count('404')).toBe(1);
   });

@@ -31,7 +31,11 @@ export class OpenApiContract {
 
   /** Documented (path template, method) pairs. */
   operations(): Array<{ path: string; method: string }> {
-    return Object.entries(this.doc['paths'] as Json).flatMap(([path, item]) => Object.keys(item as Json).filter((k) => ['get', 'post', 'put', 'delete'].includes(k)).map((method) => ({ path, method })));
+    return Object.entries(this.doc['paths'] as Json).flatMap(([path, item]) =>
+      Object.keys(item as Json)
+        .filter((k) => ['get', 'post', 'put', 'delete'].includes(k))
+        .map((method) => ({ path, method })),
+    );
   }
 
   /** Problems with one response; empty when it honours the contract. */

@@ -36,7 +36,11 @@ describe('a service process', () => {
 
   it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
     const { child, url, exited } = await startPassenger({ FAULTLINE_ADMIN_SECRET: secret });
-    const hooked = await fetch(`${url}/__faultline/fault`, { method: 'PUT', headers: { 'x-faultline-secret': secret }, body: JSON.stringify({ status: 0, rate: 1, delayMs: 600 }) });
+    const hooked = await fetch(`${url}/__faultline/fault`, {
+      method: 'PUT',
+      headers: { 'x-faultline-secret': secret },
+      body: JSON.stringify({ status: 0, rate: 1, delayMs: 600 }),
+    });
     expect(hooked.status).toBe(200);
     const inFlight = fetch(`${url}/passengers/p-1`).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: string } }));
     await new Promise((resolve) => setTimeout(resolve, 200));

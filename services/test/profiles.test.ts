@@ -45,7 +45,10 @@ describe('policy profiles', () => {
   });
 
   it('reads a YAML file that extends a built-in and overrides single policies, null switching one off', () => {
-    const file = write('fast.yaml', ['name: fast', 'extends: resilient', 'dependencies:', '  passenger:', '    timeoutMs: 50', '    breaker: null', ''].join('\n'));
+    const file = write(
+      'fast.yaml',
+      ['name: fast', 'extends: resilient', 'dependencies:', '  passenger:', '    timeoutMs: 50', '    breaker: null', ''].join('\n'),
+    );
     const profile = loadProfileFile(file);
     const passenger = policyFor(profile, 'passenger');
     expect(passenger.timeoutMs).toBe(50);
@@ -71,7 +74,10 @@ describe('policy profiles', () => {
   it('a service started with a bad profile file exits with code 2 and says why', async () => {
     const file = write('broken.json', JSON.stringify({ name: 'broken', dependencies: { passenger: { bulkhead: { limit: 'many', queue: 1 } } } }));
     const entry = fileURLToPath(new URL('../passenger/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, FAULTLINE_PROFILE_FILE: file, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: { ...process.env, FAULTLINE_PROFILE_FILE: file, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

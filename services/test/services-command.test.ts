@@ -15,9 +15,18 @@ describe('faultline services', () => {
     const exit = servicesCommand.run({ argv: ['--profile', 'resilient', '--seed', '5'], stdout, stderr, env, signal: controller.signal });
     try {
       for (let i = 0; i < 300 && out.split('\n').filter(Boolean).length < 5; i++) await new Promise((r) => setTimeout(r, 100));
-      const urls = Object.fromEntries(out.trim().split('\n').map((line) => line.split(' ') as [string, string]));
+      const urls = Object.fromEntries(
+        out
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' ') as [string, string]),
+      );
       expect(Object.keys(urls).sort()).toEqual(['dispatch', 'gateway', 'notification', 'passenger', 'trip']);
-      const response = await fetch(`${urls['gateway']}/trips`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ passengerId: 'p-2', pickup: { lat: 52.52, lng: 13.4 } }) });
+      const response = await fetch(`${urls['gateway']}/trips`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ passengerId: 'p-2', pickup: { lat: 52.52, lng: 13.4 } }),
+      });
       expect(response.status).toBe(201);
       expect(((await response.json()) as { status: string }).status).toBe('driver_assigned');
       const health = (await (await fetch(`${urls['trip']}/health`)).json()) as { profile: string };
@@ -35,7 +44,9 @@ describe('faultline services', () => {
 
   it('refuses a FAULTLINE_ADMIN_SECRET too short to be one, before starting anything', async () => {
     const sink = new PassThrough();
-    await expect(servicesCommand.run({ argv: [], stdout: sink, stderr: sink, env: { FAULTLINE_ADMIN_SECRET: 'hunter2' }, signal: new AbortController().signal })).rejects.toMatchObject({
+    await expect(
+      servicesCommand.run({ argv: [], stdout: sink, stderr: sink, env: { FAULTLINE_ADMIN_SECRET: 'hunter2' }, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({
       code: 'FL_USAGE',
       message: expect.stringContaining('FAULTLINE_ADMIN_SECRET'),
     });
@@ -43,6 +54,8 @@ describe('faultline services', () => {
 
   it('refuses an unknown profile as a usage error', async () => {
     const sink = new PassThrough();
-    await expect(servicesCommand.run({ argv: ['--profile', 'sturdy'], stdout: sink, stderr: sink, env: {}, signal: new AbortController().signal })).rejects.toMatchObject({ code: 'FL_USAGE' });
+    await expect(
+      servicesCommand.run({ argv: ['--profile', 'sturdy'], stdout: sink, stderr: sink, env: {}, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ code: 'FL_USAGE' });
   });
 });

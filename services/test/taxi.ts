@@ -21,7 +21,11 @@ export type TaxiApp = Record<'gateway' | 'trip' | 'passenger' | 'dispatch' | 'no
  * The five services in this process, wired directly. `via` replaces a callee's address as
  * seen by its caller (e.g. a response-dropping proxy in front of dispatch).
  */
-export async function startTaxiApp(cleanup: Cleanup, profile: Profile, via: (callee: string, url: string) => Promise<string> | string = (_c, url) => url): Promise<TaxiApp> {
+export async function startTaxiApp(
+  cleanup: Cleanup,
+  profile: Profile,
+  via: (callee: string, url: string) => Promise<string> | string = (_c, url) => url,
+): Promise<TaxiApp> {
   const started = {} as TaxiApp;
   const start = async (name: keyof TaxiApp, deps: Record<string, string>) => {
     const s = await startService(cleanup, definitions[name]!, { profile, seed: 7, dependencyUrls: deps });

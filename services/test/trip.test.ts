@@ -19,7 +19,10 @@ describe('trip tells the parties without making the passenger wait', () => {
       extends: 'resilient',
       dependencies: { notification: { timeoutMs: 5000, retry: null, bulkhead: { limit: 1, queue: 1 } } },
     });
-    const trip = await startService(cleanup, tripService, { profile, dependencyUrls: { passenger: passenger.url, dispatch: dispatch.url, notification: notification.url } });
+    const trip = await startService(cleanup, tripService, {
+      profile,
+      dependencyUrls: { passenger: passenger.url, dispatch: dispatch.url, notification: notification.url },
+    });
     const started = performance.now();
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await postJson(`${trip.url}/trips`, { passengerId: `p-${i + 1}`, pickup }));
@@ -37,7 +40,10 @@ describe('trip tells the parties without making the passenger wait', () => {
     const notification = await startStub(cleanup, hang);
     const passenger = await startService(cleanup, passengerService);
     const dispatch = await startService(cleanup, dispatchService);
-    const trip = await startService(cleanup, tripService, { profile: builtinProfiles.naive, dependencyUrls: { passenger: passenger.url, dispatch: dispatch.url, notification: notification.url } });
+    const trip = await startService(cleanup, tripService, {
+      profile: builtinProfiles.naive,
+      dependencyUrls: { passenger: passenger.url, dispatch: dispatch.url, notification: notification.url },
+    });
     for (let i = 0; i < 4; i++) expect((await postJson(`${trip.url}/trips`, { passengerId: `p-${i + 1}`, pickup })).status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(notification.count).toBe(4);

@@ -45,7 +45,10 @@ export const tripService: ServiceDefinition = {
     const passengerCache = new Map<string, { id: string; name: string }>();
     const store = new IdempotencyStore<Reply>();
     let sequence = 0;
-    const { passenger, dispatch, notification } = ctx.clients as Record<'passenger' | 'dispatch' | 'notification', NonNullable<ServiceContext['clients'][string]>>;
+    const { passenger, dispatch, notification } = ctx.clients as Record<
+      'passenger' | 'dispatch' | 'notification',
+      NonNullable<ServiceContext['clients'][string]>
+    >;
 
     async function createTrip(input: z.infer<typeof tripRequestSchema>, deadline: Deadline | undefined): Promise<Reply> {
       const degraded: string[] = [];
@@ -72,7 +75,15 @@ export const tripService: ServiceDefinition = {
 
       const id = `t-${ctx.seed}-${++sequence}`;
       ctx.sideEffects.record('trip_created', id);
-      const trip: Trip = { id, passengerId: profile.id, passengerName: profile.name, status: 'awaiting_driver', pickup: input.pickup, createdAt: new Date().toISOString(), degraded };
+      const trip: Trip = {
+        id,
+        passengerId: profile.id,
+        passengerName: profile.name,
+        status: 'awaiting_driver',
+        pickup: input.pickup,
+        createdAt: new Date().toISOString(),
+        degraded,
+      };
       if (input.dropoff) trip.dropoff = input.dropoff;
       trips.set(id, trip);
 
@@ -127,7 +138,13 @@ export const tripService: ServiceDefinition = {
           if ('reply' in parsed) return parsed.reply;
           const key = idempotencyKeyOf(headers);
           if (!key) return createTrip(parsed.value, deadline);
-          return (await store.run(key, () => createTrip(parsed.value, deadline), (reply) => reply.status < 500)).value;
+          return (
+            await store.run(
+              key,
+              () => createTrip(parsed.value, deadline),
+              (reply) => reply.status < 500,
+            )
+          ).value;
         },
       },
       {

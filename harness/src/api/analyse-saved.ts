@@ -38,8 +38,13 @@ export async function readRecording(dir: string): Promise<Recording> {
   const folder = resolve(dir);
   const file = join(folder, 'recording.json');
   if (!existsSync(file)) {
-    const inside = existsSync(folder) ? readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(folder, e.name, 'recording.json'))) : [];
-    const hint = inside.length > 0 ? `; its subfolders have one: ${inside.map((e) => join(folder, e.name)).join(', ')}` : '; give the folder of a run (results/<scenario>/<timestamp>-<profile>/)';
+    const inside = existsSync(folder)
+      ? readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(folder, e.name, 'recording.json')))
+      : [];
+    const hint =
+      inside.length > 0
+        ? `; its subfolders have one: ${inside.map((e) => join(folder, e.name)).join(', ')}`
+        : '; give the folder of a run (results/<scenario>/<timestamp>-<profile>/)';
     throw new FaultlineError('FL_USAGE', `no recording.json in ${folder}${hint}`);
   }
   return decodeRecording(await readFile(file, 'utf8'), file);

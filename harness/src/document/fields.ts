@@ -37,8 +37,6 @@ export const linkText = z
 
 /** Names of services, scenarios, windows, fault ids: safe in file names and proxy names. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
-export const nameText = z
-  .string()
-  .regex(new RegExp(NAME_PATTERN), {
-    error: (iss) => `expected a name of letters, digits, '-', '_' or '.' (starting with a letter or digit); got ${JSON.stringify(iss.input)}`,
-  });
+export const nameText = z.string().regex(new RegExp(NAME_PATTERN), {
+  error: (iss) => `expected a name of letters, digits, '-', '_' or '.' (starting with a letter or digit); got ${JSON.stringify(iss.input)}`,
+});

@@ -42,7 +42,7 @@ export function parseRatio(value: number | string): number | undefined {
 }
 
 function show(input: unknown): string {
-  return typeof input === 'string' ? `'${input}'` : JSON.stringify(input) ?? String(input);
+  return typeof input === 'string' ? `'${input}'` : (JSON.stringify(input) ?? String(input));
 }
 
 /** Why `input` is not a duration, with a hint that says the fix. */

@@ -13,7 +13,14 @@ function describe(input: unknown): string {
   return typeof input === 'string' ? `'${input}'` : String(input);
 }
 
-const typeNames: Record<string, string> = { int: 'an integer', number: 'a number', string: 'text', object: 'an object (key: value)', array: 'a list', boolean: 'true or false' };
+const typeNames: Record<string, string> = {
+  int: 'an integer',
+  number: 'a number',
+  string: 'text',
+  object: 'an object (key: value)',
+  array: 'a list',
+  boolean: 'true or false',
+};
 
 /**
  * Messages for zod's generic issue codes (passed as the per-parse error map). Fields with
@@ -27,7 +34,11 @@ export function genericMessage(iss: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_value':
       return `expected ${oneOf(iss.values.map(String))}, got ${describe(iss.input)}${typeof iss.input === 'string' ? didYouMean(iss.input, iss.values.map(String)) : ''}`;
     case 'too_small':
-      return iss.origin === 'array' ? `needs at least ${iss.minimum} item(s)` : iss.origin === 'string' ? 'must not be empty' : `must be ${iss.inclusive ? 'at least' : 'greater than'} ${iss.minimum}, got ${describe(iss.input)}`;
+      return iss.origin === 'array'
+        ? `needs at least ${iss.minimum} item(s)`
+        : iss.origin === 'string'
+          ? 'must not be empty'
+          : `must be ${iss.inclusive ? 'at least' : 'greater than'} ${iss.minimum}, got ${describe(iss.input)}`;
     case 'too_big':
       return `must be ${iss.inclusive ? 'at most' : 'less than'} ${iss.maximum}, got ${describe(iss.input)}`;
     case 'invalid_format':
@@ -90,7 +101,9 @@ export function locateZodIssues(issues: readonly Issue[], source: YamlSource, sc
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(schema, source.data, path);
       for (const key of issue.keys) {
-        located.push(source.issue([...path, key], `unknown field '${key}'${didYouMean(key, known)}${known.length ? ` (known: ${known.join(', ')})` : ''}`, 'key'));
+        located.push(
+          source.issue([...path, key], `unknown field '${key}'${didYouMean(key, known)}${known.length ? ` (known: ${known.join(', ')})` : ''}`, 'key'),
+        );
       }
       continue;
     }
@@ -98,7 +111,10 @@ export function locateZodIssues(issues: readonly Issue[], source: YamlSource, sc
       if ('discriminator' in issue && issue.discriminator) {
         const tag = valueAt(source.data, path);
         const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-        const message = tag === undefined ? `required field is missing (one of ${oneOf(options)})` : `unknown ${issue.discriminator} ${describe(tag)}; expected ${oneOf(options)}${typeof tag === 'string' ? didYouMean(tag, options) : ''}`;
+        const message =
+          tag === undefined
+            ? `required field is missing (one of ${oneOf(options)})`
+            : `unknown ${issue.discriminator} ${describe(tag)}; expected ${oneOf(options)}${typeof tag === 'string' ? didYouMean(tag, options) : ''}`;
         located.push(source.issue(path, message));
         continue;
       }

@@ -58,7 +58,10 @@ export function sloLabelsExist(slos: readonly Located<SloSpec>[], topology: Topo
       const callees = topology.edges.filter((e) => metric.service === undefined || e.caller === metric.service).map((e) => e.callee);
       if (!callees.includes(metric.dependency)) {
         const of = metric.service === undefined ? '' : ` of '${metric.service}'`;
-        issues.add(path, `SLO label dependency='${metric.dependency}' is no dependency${of}${didYouMean(metric.dependency, callees)} (dependencies: ${callees.join(', ') || 'none'})`);
+        issues.add(
+          path,
+          `SLO label dependency='${metric.dependency}' is no dependency${of}${didYouMean(metric.dependency, callees)} (dependencies: ${callees.join(', ') || 'none'})`,
+        );
       }
     }
   }

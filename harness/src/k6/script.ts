@@ -101,7 +101,7 @@ export function exportK6Script(plan: Plan, options: K6ExportOptions): string {
     ...thresholdsBlock(translateSlos(scenario.slos)),
     '};',
     '',
-    '// One iteration = one request; iterationInTest is unique across k6 instances, like faultline\'s seq.',
+    "// One iteration = one request; iterationInTest is unique across k6 instances, like faultline's seq.",
     'export default function () {',
     '  const seq = exec.scenario.iterationInTest;',
     `  http.request(${js(load.method)}, TARGET_URL, ${body ?? 'null'}, PARAMS);`,

@@ -122,7 +122,10 @@ function detectFormat(metrics: Record<string, unknown>): K6Summary['format'] {
  * (format detected). Throws InputError listing every malformed field; `locate` turns a field path
  * into a located issue (parseK6SummaryText passes one with real lines and columns).
  */
-export function parseK6Summary(json: unknown, locate: Locate = (path, message) => ({ file: '<k6 summary>', line: 1, column: 1, field: formatPath(path), message })): K6Summary {
+export function parseK6Summary(
+  json: unknown,
+  locate: Locate = (path, message) => ({ file: '<k6 summary>', line: 1, column: 1, field: formatPath(path), message }),
+): K6Summary {
   const reader = new Reader(locate);
   const root = reader.record(json, []);
   const metrics = root && reader.record(root.metrics, ['metrics']);
@@ -142,8 +145,7 @@ export function parseK6Summary(json: unknown, locate: Locate = (path, message) =
     } else if (name === 'http_req_failed') {
       const failures = readFailures(reader, read.values, read.path, format);
       if (failures) summary.failures = failures;
-    }
-    else if (name === 'http_reqs') {
+    } else if (name === 'http_reqs') {
       const count = reader.number(read.values, read.path, 'count', true);
       const ratePerSecond = reader.number(read.values, read.path, 'rate', true);
       if (count !== undefined && ratePerSecond !== undefined) summary.requests = { count, ratePerSecond };

@@ -75,7 +75,11 @@ export function translateSlos(slos: readonly SloSpec[]): ThresholdTranslation {
   const result: ThresholdTranslation = { thresholds: [], skipped: [] };
   for (const slo of slos) {
     const translated = translate(slo);
-    if (!translated) result.skipped.push({ slo, reason: slo.metric.kind === 'time_to_recover' ? "needs faultline's per-second timeline" : "a service-side metric, from the services' /metrics" });
+    if (!translated)
+      result.skipped.push({
+        slo,
+        reason: slo.metric.kind === 'time_to_recover' ? "needs faultline's per-second timeline" : "a service-side metric, from the services' /metrics",
+      });
     else if (slo.window !== 'whole') result.skipped.push({ slo, reason: 'k6 thresholds cover the whole test, not one window' });
     else result.thresholds.push({ ...translated, slo });
   }

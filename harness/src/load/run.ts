@@ -65,7 +65,10 @@ class LoadRun implements RequestSink {
     this.#headers = requestHeaders(options.spec);
     this.#renderBody = compileBody(options.spec.body, options.seed);
     this.#success = successTable(options.spec.successStatuses);
-    this.#deadlines = new DeadlineQueue(() => this.#elapsedMs(), (request) => this.#timeOut(request));
+    this.#deadlines = new DeadlineQueue(
+      () => this.#elapsedMs(),
+      (request) => this.#timeOut(request),
+    );
     this.#log = this.#record ? new SampleLog(this.#schedule.count) : undefined;
     const onSecond = options.onSecond;
     this.#live = onSecond && new LiveSeconds(this.#schedule, this.#log, (second) => this.#guard(() => onSecond(second)));
@@ -150,10 +153,7 @@ class LoadRun implements RequestSink {
     if (this.#live !== undefined) this.#live.sent++;
     this.#deadlines.add(request);
     try {
-      this.#pool.dispatch(
-        { path: this.#path, method: this.#spec.method, headers: this.#headers, body: this.#renderBody(seq) ?? null },
-        request,
-      );
+      this.#pool.dispatch({ path: this.#path, method: this.#spec.method, headers: this.#headers, body: this.#renderBody(seq) ?? null }, request);
     } catch (error) {
       this.settle(request, error instanceof Error ? error : new Error(String(error)));
     }

@@ -13,7 +13,10 @@ export const RECORDING_FORMAT = 'faultline-recording';
 export const RECORDING_VERSION = 1;
 
 const finite = z.number();
-const metricValue = z.union([z.number(), z.enum(['NaN', '+Inf', '-Inf']).transform((text) => (text === 'NaN' ? Number.NaN : text === '+Inf' ? Infinity : -Infinity))]);
+const metricValue = z.union([
+  z.number(),
+  z.enum(['NaN', '+Inf', '-Inf']).transform((text) => (text === 'NaN' ? Number.NaN : text === '+Inf' ? Infinity : -Infinity)),
+]);
 const status = z.enum(['completed', 'failed', 'aborted', 'interrupted']);
 
 const recordingSchema = z.strictObject({
@@ -95,7 +98,10 @@ export function decodeRecording(text: string, file: string): Recording {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new FaultlineError('FL_INVALID_INPUT', `${file}: not JSON (${error instanceof Error ? error.message : String(error)}); expected a recording.json written by faultline`);
+    throw new FaultlineError(
+      'FL_INVALID_INPUT',
+      `${file}: not JSON (${error instanceof Error ? error.message : String(error)}); expected a recording.json written by faultline`,
+    );
   }
   const format = (data as { format?: unknown; version?: unknown } | null)?.format;
   const version = (data as { version?: unknown } | null)?.version;
@@ -104,9 +110,20 @@ export function decodeRecording(text: string, file: string): Recording {
   }
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 10).map((issue) => `  ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)'}: ${issue.message}`);
+    const lines = parsed.error.issues.slice(0, 10).map(
+      (issue) =>
+        `  ${
+          issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '') || '(top level)'
+        }: ${issue.message}`,
+    );
     const more = parsed.error.issues.length > 10 ? `\n  … and ${parsed.error.issues.length - 10} more` : '';
-    throw new FaultlineError('FL_INVALID_INPUT', `${file}: not a faultline recording (format '${RECORDING_FORMAT}' version ${RECORDING_VERSION}):\n${lines.join('\n')}${more}`);
+    throw new FaultlineError(
+      'FL_INVALID_INPUT',
+      `${file}: not a faultline recording (format '${RECORDING_FORMAT}' version ${RECORDING_VERSION}):\n${lines.join('\n')}${more}`,
+    );
   }
   return parsed.data.recording as Recording;
 }

@@ -71,7 +71,11 @@ export function compilePlan(scenario: Scenario, topology: Topology, options: Pla
   const load = scaleLoad(scenario.load, timeScale);
   const durationMs = loadDurationMs(load);
   const faults = scenario.faults.map((fault) => scaleFault(fault, timeScale, durationMs));
-  const declared = scenario.windows.map((w) => ({ name: w.name, startMs: Math.round(w.startMs * timeScale), endMs: Math.min(Math.round(w.endMs * timeScale), durationMs) }));
+  const declared = scenario.windows.map((w) => ({
+    name: w.name,
+    startMs: Math.round(w.startMs * timeScale),
+    endMs: Math.min(Math.round(w.endMs * timeScale), durationMs),
+  }));
   return {
     scenario,
     topology,

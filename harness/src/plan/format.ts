@@ -38,7 +38,9 @@ export function formatPlan(plan: Plan): string {
     ...loadLines(plan),
     'timeline',
     ...(plan.events.length === 0 ? ['  (no faults)'] : []),
-    ...plan.events.map((event) => `  ${seconds(event.atMs).padEnd(9)} ${event.action.padEnd(6)} ${describePlannedFault(faults.get(event.faultId)!)}  [${event.faultId}]`),
+    ...plan.events.map(
+      (event) => `  ${seconds(event.atMs).padEnd(9)} ${event.action.padEnd(6)} ${describePlannedFault(faults.get(event.faultId)!)}  [${event.faultId}]`,
+    ),
     `  ${seconds(plan.durationMs).padEnd(9)} end of load`,
     'windows',
     ...plan.windows.map((w) => `  ${w.name.padEnd(12)} ${seconds(w.startMs)} .. ${seconds(w.endMs)}`),

@@ -78,7 +78,11 @@ export class ToxiproxyApi {
       text = await response.body.text();
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `${method} ${this.url}${path} failed (${error instanceof Error ? error.message : String(error)}${cause})`, { cause: error });
+      throw new FaultlineError(
+        'FL_TOXIPROXY_UNREACHABLE',
+        `${method} ${this.url}${path} failed (${error instanceof Error ? error.message : String(error)}${cause})`,
+        { cause: error },
+      );
     }
     if (status < 200 || status >= 300) throw new ToxiproxyHttpError(method, path, status, text);
     return text;

@@ -27,12 +27,33 @@ export function createHarnessMetrics(): HarnessMetrics {
   const registers = [registry];
   return {
     registry,
-    requests: new Counter({ name: 'faultline_requests_total', help: 'Load requests of the run, by outcome (ok, error, dropped = not sent, in-flight cap reached).', labelNames: ['scenario', 'outcome'], registers }),
+    requests: new Counter({
+      name: 'faultline_requests_total',
+      help: 'Load requests of the run, by outcome (ok, error, dropped = not sent, in-flight cap reached).',
+      labelNames: ['scenario', 'outcome'],
+      registers,
+    }),
     // Every response, observed when its second ends (live progress carries each second's
     // latencies), measured from the scheduled send like every latency faultline reports.
-    requestDuration: new Histogram({ name: 'faultline_request_duration_seconds', help: 'Latency of each load response (errors included), from its scheduled send time.', labelNames: ['scenario'], buckets: durationBucketsSeconds, registers }),
-    faultActive: new Gauge({ name: 'faultline_fault_active', help: 'Whether a planned fault is applied right now (1) or not (0).', labelNames: ['scenario', 'fault'], registers }),
-    sloPassed: new Gauge({ name: 'faultline_slo_passed', help: 'Verdict of each SLO of the last finished run of a scenario: 1 met, 0 missed.', labelNames: ['scenario', 'slo'], registers }),
+    requestDuration: new Histogram({
+      name: 'faultline_request_duration_seconds',
+      help: 'Latency of each load response (errors included), from its scheduled send time.',
+      labelNames: ['scenario'],
+      buckets: durationBucketsSeconds,
+      registers,
+    }),
+    faultActive: new Gauge({
+      name: 'faultline_fault_active',
+      help: 'Whether a planned fault is applied right now (1) or not (0).',
+      labelNames: ['scenario', 'fault'],
+      registers,
+    }),
+    sloPassed: new Gauge({
+      name: 'faultline_slo_passed',
+      help: 'Verdict of each SLO of the last finished run of a scenario: 1 met, 0 missed.',
+      labelNames: ['scenario', 'slo'],
+      registers,
+    }),
   };
 }
 
@@ -100,7 +121,9 @@ export async function serveMetrics(registry: Registry, options: MetricsServerOpt
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new FaultlineError('FL_ENVIRONMENT', `cannot serve harness metrics on ${host}:${options.port}: ${error.message}; choose another --metrics-port`)));
+    server.once('error', (error) =>
+      reject(new FaultlineError('FL_ENVIRONMENT', `cannot serve harness metrics on ${host}:${options.port}: ${error.message}; choose another --metrics-port`)),
+    );
     server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

@@ -15,15 +15,13 @@ export const FAULT_EVIDENCE_CASE = 'fault evidence';
  */
 export function renderJunit(results: readonly RunResult[]): string {
   const suites = results.map(renderSuite);
-  const totals = results.map(counts).reduce((a, b) => ({ tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors }), { tests: 0, failures: 0, errors: 0 });
+  const totals = results
+    .map(counts)
+    .reduce((a, b) => ({ tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors }), { tests: 0, failures: 0, errors: 0 });
   const time = seconds(results.reduce((sum, r) => sum + r.durationMs, 0));
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${xmlAttrs({ name: 'faultline', ...totals, time })}>`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${xmlAttrs({ name: 'faultline', ...totals, time })}>`, ...suites, '</testsuites>', ''].join(
+    '\n',
+  );
 }
 
 export async function writeJunit(results: readonly RunResult[], file: string): Promise<void> {
@@ -56,11 +54,9 @@ function renderSloCase(result: RunResult, slo: SloVerdict): string {
   if (slo.passed) return `    <testcase ${attrs}/>`;
   const message = `${slo.name} (${slo.window}): measured ${formatValue(slo.measured, displayUnit(slo))}, threshold ${formatThreshold(slo.op, slo.threshold, displayUnit(slo))}, margin ${formatMargin(slo.margin, displayUnit(slo))}`;
   const body = [slo.detail, `expression: ${slo.expression}`, `window: ${slo.window}`].join('\n');
-  return [
-    `    <testcase ${attrs}>`,
-    `      <failure ${xmlAttrs({ message, type: 'SloMissed' })}>${escapeXmlText(body)}</failure>`,
-    '    </testcase>',
-  ].join('\n');
+  return [`    <testcase ${attrs}>`, `      <failure ${xmlAttrs({ message, type: 'SloMissed' })}>${escapeXmlText(body)}</failure>`, '    </testcase>'].join(
+    '\n',
+  );
 }
 
 function renderEvidenceCase(result: RunResult): string {

@@ -35,7 +35,12 @@ async function adoptProxy(session: ToxiproxySession, edge: TopologyEdge): Promis
  * external caller, adopted) once the callee is up, since the proxy forwards to the callee's
  * address. Returns the `<CALLEE>_URL` variables a managed caller starts with.
  */
-export async function wireProxies(service: TopologyService, topology: Topology, session: ToxiproxySession, calleeUrl: (name: string) => string): Promise<Record<string, string>> {
+export async function wireProxies(
+  service: TopologyService,
+  topology: Topology,
+  session: ToxiproxySession,
+  calleeUrl: (name: string) => string,
+): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const edge of topology.edges.filter((e) => e.caller === service.name)) {
     if (service.kind === 'external') {
@@ -44,7 +49,11 @@ export async function wireProxies(service: TopologyService, topology: Topology, 
     }
     const name = proxyName(edge);
     const proxy = await session.populate(name, hostPort(calleeUrl(edge.callee))).catch((error: unknown) => {
-      throw new FaultlineError('FL_ENVIRONMENT', `could not create proxy ${name} (${edge.caller} -> ${edge.callee}) in Toxiproxy at ${session.api.url}: ${String(error)}`, { cause: error });
+      throw new FaultlineError(
+        'FL_ENVIRONMENT',
+        `could not create proxy ${name} (${edge.caller} -> ${edge.callee}) in Toxiproxy at ${session.api.url}: ${String(error)}`,
+        { cause: error },
+      );
     });
     env[calleeEnvName(edge.callee)] = session.addressOf(proxy);
   }

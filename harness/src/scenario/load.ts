@@ -87,7 +87,10 @@ export function checkScenario(source: YamlSource): ScenarioCheck {
   // Stage 2, on every section that parsed on its own.
   const loadDoc = salvage(loadDocument, field(data, 'load'));
   const load = loadDoc && normaliseLoad(loadDoc, issues);
-  const faults = salvageItems(faultDocument, field(data, 'faults'), ['faults']).map(({ path, value }) => ({ path, value: normaliseFault(value, path[1] as number, issues) }));
+  const faults = salvageItems(faultDocument, field(data, 'faults'), ['faults']).map(({ path, value }) => ({
+    path,
+    value: normaliseFault(value, path[1] as number, issues),
+  }));
   const windows = salvageItems(windowDocument, field(data, 'windows'), ['windows']).map(({ path, value }) => ({ path, value: normaliseWindow(value) }));
   const slos = salvageItems(sloDocument, field(data, 'slos'), ['slos']).flatMap(({ path, value }): Located<SloSpec>[] => {
     const slo = normaliseSlo(value, path, issues);

@@ -99,4 +99,3 @@ export function normaliseSlo(doc: SloDocument, path: FieldPath, issues: IssueLis
     ...parsed.slo,
   };
 }
-

@@ -79,12 +79,18 @@ export function windowsAreValid(windows: readonly Located<WindowSpec>[], duratio
     else if (seen.has(window.name)) issues.add([...path, 'name'], `duplicate window name '${window.name}'`);
     seen.add(window.name);
     if (window.endMs <= window.startMs) issues.add([...path, 'to'], `must be after 'from' (${formatDuration(window.startMs)})`);
-    else if (durationMs !== undefined && window.endMs > durationMs) issues.add([...path, 'to'], `ends at ${formatDuration(window.endMs)}, after the load ends at ${formatDuration(durationMs)}`);
+    else if (durationMs !== undefined && window.endMs > durationMs)
+      issues.add([...path, 'to'], `ends at ${formatDuration(window.endMs)}, after the load ends at ${formatDuration(durationMs)}`);
   }
 }
 
 /** Every SLO window exists, and the built-in ones it names are defined for these faults. */
-export function sloWindowsExist(sloWindows: readonly Located<string>[], parts: Omit<ScenarioParts, 'slos'>, durationMs: number | undefined, issues: IssueList): void {
+export function sloWindowsExist(
+  sloWindows: readonly Located<string>[],
+  parts: Omit<ScenarioParts, 'slos'>,
+  durationMs: number | undefined,
+  issues: IssueList,
+): void {
   const known = [...builtinWindows, ...parts.windows.map((w) => w.value.name)];
   const faults = parts.faults.map((f) => f.value);
   for (const { path, value: window } of sloWindows) {

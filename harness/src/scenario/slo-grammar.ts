@@ -56,7 +56,10 @@ export type ParsedSlo = Pick<SloSpec, 'metric' | 'op' | 'threshold'>;
 export type SloParseResult = { ok: true; slo: ParsedSlo } | { ok: false; column: number; reason: string; message: string };
 
 class Fail {
-  constructor(readonly index: number, readonly reason: string) {}
+  constructor(
+    readonly index: number,
+    readonly reason: string,
+  ) {}
 }
 
 /** A cursor over the expression; `fail` records the column (1-based) of the problem. */

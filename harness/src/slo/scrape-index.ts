@@ -46,7 +46,10 @@ export class ScrapeIndex {
       byService.set(scrape.service, list);
     }
     for (const [service, list] of byService) {
-      this.indexService(service, [...list].sort((a, b) => a.atMs - b.atMs));
+      this.indexService(
+        service,
+        [...list].sort((a, b) => a.atMs - b.atMs),
+      );
     }
   }
 

@@ -128,7 +128,8 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
       await running.kill();
       throw new FaultlineError('FL_INTERRUPTED', `start of service ${service.name} interrupted`);
     }
-    if (child.exitCode !== null || child.signalCode !== null) return fail('FL_SERVICE_START', `exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      return fail('FL_SERVICE_START', `exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
     if (await isHealthy(url + service.health)) break;
     if (Date.now() > deadline) return fail('FL_SERVICE_START', `was not healthy at ${url}${service.health} within ${startTimeoutMs} ms`);
     await sleep(healthPollMs);

@@ -43,7 +43,6 @@ export interface ExternalService extends ServiceBase {
   url: string;
 }
 
-
 export function calleeEnvName(callee: string): string {
   return `${callee.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
 }

@@ -7,7 +7,11 @@ import { linkText, nameText } from '../document/fields.ts';
  * (`url`) is a cross-field rule (rules.ts), so the messages can say which field is wrong.
  */
 export const topologyServiceDocument = z.strictObject({
-  command: z.array(z.string().min(1)).min(1).optional().meta({ description: "argv to start the service; 'node' stands for the running Node. Port in env PORT." }),
+  command: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .meta({ description: "argv to start the service; 'node' stands for the running Node. Port in env PORT." }),
   url: z
     .string()
     .regex(/^https?:\/\/[^\s/]+/, { error: (iss) => `expected an http(s) URL such as 'http://127.0.0.1:9000'; got ${JSON.stringify(iss.input)}` })

@@ -51,7 +51,8 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<Em
   const server = createApiServer(proxies, () => proxies.all().map((p) => p.metrics()), guard);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new FaultlineError('FL_PORT_IN_USE', `port ${port} on ${host} is already in use (Toxiproxy API)`, { cause: error }));
+      if (error.code === 'EADDRINUSE')
+        reject(new FaultlineError('FL_PORT_IN_USE', `port ${port} on ${host} is already in use (Toxiproxy API)`, { cause: error }));
       else reject(new FaultlineError('FL_ENVIRONMENT', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error }));
     });
     server.listen({ host, port }, () => resolve());
@@ -81,7 +82,10 @@ export async function startToxiproxy(options: ToxiproxyOptions = {}): Promise<Em
 function checkAllowedHosts(hosts: readonly string[]): string[] {
   for (const host of hosts) {
     if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i.test(host)) {
-      throw new FaultlineError('FL_USAGE', `allowed host '${host}' is not a host name: give the bare name or IP clients put in the URL, without scheme or port (e.g. toxiproxy)`);
+      throw new FaultlineError(
+        'FL_USAGE',
+        `allowed host '${host}' is not a host name: give the bare name or IP clients put in the URL, without scheme or port (e.g. toxiproxy)`,
+      );
     }
   }
   return [...hosts];

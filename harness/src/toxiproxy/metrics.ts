@@ -49,14 +49,28 @@ export function renderMetrics(proxies: readonly ProxyMetrics[]): string {
     );
   family(lines, 'toxiproxy_proxy_received_bytes_total', 'counter', 'The total bytes received from the source of each direction.', bytes('received'));
   family(lines, 'toxiproxy_proxy_sent_bytes_total', 'counter', 'The total bytes written to the destination of each direction.', bytes('sent'));
-  family(lines, 'toxiproxy_proxy_connections_total', 'counter', 'Client connections accepted.', proxies.map((p) => [{ proxy: p.proxy }, p.connectionsTotal]));
-  family(lines, 'toxiproxy_proxy_connections_active', 'gauge', 'Client connections open now.', proxies.map((p) => [{ proxy: p.proxy }, p.connectionsActive]));
+  family(
+    lines,
+    'toxiproxy_proxy_connections_total',
+    'counter',
+    'Client connections accepted.',
+    proxies.map((p) => [{ proxy: p.proxy }, p.connectionsTotal]),
+  );
+  family(
+    lines,
+    'toxiproxy_proxy_connections_active',
+    'gauge',
+    'Client connections open now.',
+    proxies.map((p) => [{ proxy: p.proxy }, p.connectionsActive]),
+  );
   family(
     lines,
     'toxiproxy_toxic_applied_connections_total',
     'counter',
     'Connection directions a toxic was applied to (its toxicity roll succeeded).',
-    proxies.flatMap((p) => p.applied.map((a): [Record<string, string>, number] => [{ proxy: a.proxy, toxic: a.toxic, type: a.type, stream: a.stream }, a.count])),
+    proxies.flatMap((p) =>
+      p.applied.map((a): [Record<string, string>, number] => [{ proxy: a.proxy, toxic: a.toxic, type: a.type, stream: a.stream }, a.count]),
+    ),
   );
   return lines.join('\n') + '\n';
 }

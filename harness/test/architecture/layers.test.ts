@@ -84,8 +84,10 @@ describe('the layers of harness/src', () => {
     expect(outside.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 
-  it('reaches outside harness/src only for the sample services\' profile names', () => {
-    const outside = edges().filter(({ to }) => to.startsWith('..')).map((e) => `${e.from} -> ${e.to}`);
+  it("reaches outside harness/src only for the sample services' profile names", () => {
+    const outside = edges()
+      .filter(({ to }) => to.startsWith('..'))
+      .map((e) => `${e.from} -> ${e.to}`);
     expect(outside).toEqual([`gate${sep}profiles.ts -> ${join('..', '..', 'services', 'lib', 'profile', 'builtin.ts')}`]);
   });
 
@@ -93,7 +95,9 @@ describe('the layers of harness/src', () => {
     const probe = join(src, 'model', 'recording.ts');
     expect(importsOf(probe).every((specifier) => !specifier.includes('/run/'))).toBe(true);
     const fake = `import type { Plan } from '../plan/model.ts';\nexport { x } from "../run/clock.ts";\nawait import('../cli/main.ts');`;
-    const found = [...fake.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?\sfrom\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2]);
+    const found = [...fake.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?\sfrom\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/gm)].map(
+      (m) => m[1] ?? m[2],
+    );
     expect(found).toEqual(['../plan/model.ts', '../run/clock.ts', '../cli/main.ts']);
   });
 });

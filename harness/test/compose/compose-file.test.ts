@@ -169,7 +169,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps what the services and the harness need in the build context', () => {
-    const ignored = readRepoFile('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     for (const needed of ['bin', 'harness/src', 'services', 'scenarios', 'dashboards', 'package-lock.json']) expect(ignored).not.toContain(needed);
     expect(ignored).toContain('node_modules');
   });

@@ -49,7 +49,8 @@ function datasourceUids(value: unknown, found: string[] = []): string[] {
 
 describe('metric names in PromQL', () => {
   it('are found in metric position, not in functions, labels, strings, ranges, grouping or variables', () => {
-    const expr = 'histogram_quantile(0.99, sum by (service, le) (rate(a_seconds_bucket{service=~"$service", x="b_total"}[$__rate_interval]))) / on (service) group_left max(c_total offset 5m) > bool 1e3 and label_values(d_total, service)';
+    const expr =
+      'histogram_quantile(0.99, sum by (service, le) (rate(a_seconds_bucket{service=~"$service", x="b_total"}[$__rate_interval]))) / on (service) group_left max(c_total offset 5m) > bool 1e3 and label_values(d_total, service)';
     expect(metricNamesIn(expr).sort()).toEqual(['a_seconds_bucket', 'c_total', 'd_total']);
   });
 
@@ -83,7 +84,10 @@ describe('Grafana dashboards', () => {
       for (const expr of exprs) {
         const used = metricNamesIn(expr);
         expect(used.length, `${file}: no metric in ${expr}`).toBeGreaterThan(0);
-        expect(used.filter((n) => !names.has(n)), `${file}: ${expr}`).toEqual([]);
+        expect(
+          used.filter((n) => !names.has(n)),
+          `${file}: ${expr}`,
+        ).toEqual([]);
       }
     }
   });
@@ -91,11 +95,22 @@ describe('Grafana dashboards', () => {
   it('cover what the brief asks of each dashboard', () => {
     const all = (file: string) => expressions(JSON.parse(readRepoFile(`${dashboardDir}/${file}`)) as Dashboard).join('\n');
     const services = all('faultline-services.json');
-    for (const metric of ['http_server_request_duration_seconds_bucket', 'dependency_request_duration_seconds_count', 'dependency_attempts_total', 'dependency_calls_total', 'circuit_breaker_state', 'bulkhead_active', 'bulkhead_queued', 'bulkhead_rejections_total', 'side_effect_duplicates_total']) {
+    for (const metric of [
+      'http_server_request_duration_seconds_bucket',
+      'dependency_request_duration_seconds_count',
+      'dependency_attempts_total',
+      'dependency_calls_total',
+      'circuit_breaker_state',
+      'bulkhead_active',
+      'bulkhead_queued',
+      'bulkhead_rejections_total',
+      'side_effect_duplicates_total',
+    ]) {
       expect(services, metric).toContain(metric);
     }
     const run = all('faultline-run.json');
-    for (const metric of ['faultline_requests_total', 'faultline_request_duration_seconds_bucket', 'faultline_fault_active', 'faultline_slo_passed']) expect(run, metric).toContain(metric);
+    for (const metric of ['faultline_requests_total', 'faultline_request_duration_seconds_bucket', 'faultline_fault_active', 'faultline_slo_passed'])
+      expect(run, metric).toContain(metric);
   });
 
   it('use only the provisioned Prometheus datasource, by uid', () => {
@@ -103,7 +118,10 @@ describe('Grafana dashboards', () => {
     for (const { file, text } of dashboards) {
       const used = datasourceUids(JSON.parse(text)).filter((uid) => uid !== '-- Grafana --');
       expect(used.length, file).toBeGreaterThan(0);
-      expect(used.filter((uid) => !uids.includes(uid)), file).toEqual([]);
+      expect(
+        used.filter((uid) => !uids.includes(uid)),
+        file,
+      ).toEqual([]);
     }
   });
 
@@ -121,7 +139,11 @@ describe('dashboards/prometheus/prometheus.yml', () => {
   const file = compose();
 
   it('scrapes every sample service at its compose name and port, and nothing else in that job', () => {
-    expect(targets('services').sort()).toEqual(sampleServices(file).map((s) => `${s.name}:${s.port}`).sort());
+    expect(targets('services').sort()).toEqual(
+      sampleServices(file)
+        .map((s) => `${s.name}:${s.port}`)
+        .sort(),
+    );
   });
 
   it("scrapes the harness at the faultline service's --metrics-port", () => {

@@ -97,7 +97,10 @@ describe('serveMetrics', () => {
   it('reports a port already in use as an environment error naming the option', async () => {
     const first = await serveMetrics(createHarnessMetrics().registry, { port: 0 });
     servers.push(first);
-    await expect(serveMetrics(createHarnessMetrics().registry, { port: first.port })).rejects.toMatchObject({ code: 'FL_ENVIRONMENT', message: expect.stringContaining('--metrics-port') });
+    await expect(serveMetrics(createHarnessMetrics().registry, { port: first.port })).rejects.toMatchObject({
+      code: 'FL_ENVIRONMENT',
+      message: expect.stringContaining('--metrics-port'),
+    });
   });
 });
 

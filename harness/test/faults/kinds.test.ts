@@ -18,12 +18,28 @@ function recordingContext(connections?: number): { ctx: FaultContext; calls: unk
 }
 
 describe('the link fault kinds, driven through ProxyControl', () => {
-  const latency: FaultSpec = { kind: 'toxic', id: 'slow', atMs: 0, caller: 'trip', callee: 'passenger', toxic: 'latency', stream: 'downstream', toxicity: 0.5, attributes: { latency: 800, jitter: 0 } };
+  const latency: FaultSpec = {
+    kind: 'toxic',
+    id: 'slow',
+    atMs: 0,
+    caller: 'trip',
+    callee: 'passenger',
+    toxic: 'latency',
+    stream: 'downstream',
+    toxicity: 0.5,
+    attributes: { latency: 800, jitter: 0 },
+  };
 
-  it('adds a toxic named faultline_<runId>_<faultId> on the link\'s proxy, and reports the connections it touched on removal', async () => {
+  it("adds a toxic named faultline_<runId>_<faultId> on the link's proxy, and reports the connections it touched on removal", async () => {
     const { ctx, calls } = recordingContext(7);
     await faultKindOf(latency).apply(latency, ctx);
-    expect(calls).toEqual([['addToxic', 'trip_to_passenger', { name: 'faultline_run1_slow', type: 'latency', stream: 'downstream', toxicity: 0.5, attributes: { latency: 800, jitter: 0 } }]]);
+    expect(calls).toEqual([
+      [
+        'addToxic',
+        'trip_to_passenger',
+        { name: 'faultline_run1_slow', type: 'latency', stream: 'downstream', toxicity: 0.5, attributes: { latency: 800, jitter: 0 } },
+      ],
+    ]);
     calls.length = 0;
     expect(await faultKindOf(latency).remove(latency, ctx)).toEqual({ connectionsAffected: 7 });
     // The counter is read before the toxic (and its counter) goes.

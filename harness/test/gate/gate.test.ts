@@ -93,7 +93,11 @@ describe('the validation gate', () => {
 
   it('reports a missing file with its path and the directory searched', async () => {
     const missing = join(dir, 'absent.yaml');
-    for (const args of [['validate', missing], ['plan', missing], ['run', missing]]) {
+    for (const args of [
+      ['validate', missing],
+      ['plan', missing],
+      ['run', missing],
+    ]) {
       const { code, stderr } = await cli(args);
       expect(code, args[0]).toBe(ExitCode.Usage);
       expect(stderr, args[0]).toContain(`no scenario file at ${missing}`);

@@ -79,7 +79,14 @@ describe('stopping the load', () => {
 
   it('rethrows an exception of the progress callback after cleaning up', async () => {
     server = await startServer((_request, response) => response.end('ok'));
-    const run = runLoad({ baseUrl: server.url, seed: 1, spec: loadSpec(20, 1500), onSecond: () => { throw new Error('progress broke'); } });
+    const run = runLoad({
+      baseUrl: server.url,
+      seed: 1,
+      spec: loadSpec(20, 1500),
+      onSecond: () => {
+        throw new Error('progress broke');
+      },
+    });
     await expect(run).rejects.toThrow('progress broke');
   });
 });

@@ -48,13 +48,7 @@ describe('parsePrometheusText', () => {
   });
 
   it('keeps a histogram as its _bucket, _sum and _count samples with le="+Inf"', () => {
-    const text = [
-      '# TYPE d histogram',
-      'd_bucket{le="0.1"} 2',
-      'd_bucket{le="+Inf"} 3',
-      'd_sum 0.42',
-      'd_count 3',
-    ].join('\n');
+    const text = ['# TYPE d histogram', 'd_bucket{le="0.1"} 2', 'd_bucket{le="+Inf"} 3', 'd_sum 0.42', 'd_count 3'].join('\n');
     expect(parsePrometheusText(text).map((sample) => [sample.name, sample.labels.le, sample.value])).toEqual([
       ['d_bucket', '0.1', 2],
       ['d_bucket', '+Inf', 3],

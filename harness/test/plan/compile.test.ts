@@ -20,7 +20,15 @@ function scenarioWith(faults: FaultSpec[], overrides: Partial<Scenario> = {}): S
     topology: 'taxi',
     profile: 'resilient',
     seed: 1,
-    load: { target: 'gateway', method: 'GET', path: '/', headers: {}, stages: [{ durationMs: 40_000, fromRate: 10, toRate: 10 }], maxInFlight: 10, timeoutMs: 5000 },
+    load: {
+      target: 'gateway',
+      method: 'GET',
+      path: '/',
+      headers: {},
+      stages: [{ durationMs: 40_000, fromRate: 10, toRate: 10 }],
+      maxInFlight: 10,
+      timeoutMs: 5000,
+    },
     faults,
     slos: [],
     windows: [{ name: 'late', startMs: 30_000, endMs: 40_000 }],
@@ -28,7 +36,14 @@ function scenarioWith(faults: FaultSpec[], overrides: Partial<Scenario> = {}): S
   };
 }
 
-const down = (id: string, atMs: number, forMs?: number): FaultSpec => ({ kind: 'down', id, atMs, ...(forMs === undefined ? {} : { forMs }), caller: 'trip', callee: 'dispatch' });
+const down = (id: string, atMs: number, forMs?: number): FaultSpec => ({
+  kind: 'down',
+  id,
+  atMs,
+  ...(forMs === undefined ? {} : { forMs }),
+  caller: 'trip',
+  callee: 'dispatch',
+});
 
 describe('compilePlan', () => {
   it('computes the built-in windows from the first fault start and the last fault end', () => {
@@ -55,16 +70,43 @@ describe('compilePlan', () => {
 
   it('ends an open fault with the load, but leaves a crash without `for` down and a restart instantaneous', () => {
     const plan = compilePlan(
-      scenarioWith([down('open', 10_000), { kind: 'crash', id: 'kill', atMs: 15_000, service: 'passenger' }, { kind: 'restart', id: 'bounce', atMs: 20_000, service: 'dispatch' }]),
+      scenarioWith([
+        down('open', 10_000),
+        { kind: 'crash', id: 'kill', atMs: 15_000, service: 'passenger' },
+        { kind: 'restart', id: 'bounce', atMs: 20_000, service: 'dispatch' },
+      ]),
       taxi,
     );
-    expect(plan.events.map((e) => `${e.atMs} ${e.action} ${e.faultId}`)).toEqual(['10000 apply open', '15000 apply kill', '20000 apply bounce', '40000 remove open']);
+    expect(plan.events.map((e) => `${e.atMs} ${e.action} ${e.faultId}`)).toEqual([
+      '10000 apply open',
+      '15000 apply kill',
+      '20000 apply bounce',
+      '40000 remove open',
+    ]);
     expect(plan.windows.map((w) => w.name)).toEqual(['whole', 'baseline', 'fault', 'late']);
   });
 
   it('scales every scenario duration by the time scale, but not thresholds or toxic attributes', () => {
-    const latency: FaultSpec = { kind: 'toxic', id: 'l', atMs: 10_000, forMs: 10_000, caller: 'trip', callee: 'passenger', toxic: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 800, jitter: 0 } };
-    const slo = { name: 'p', expression: 'p(99) < 1s', window: 'fault', metric: { kind: 'latency_percentile' as const, percentile: 99 }, op: '<' as const, threshold: 1000 };
+    const latency: FaultSpec = {
+      kind: 'toxic',
+      id: 'l',
+      atMs: 10_000,
+      forMs: 10_000,
+      caller: 'trip',
+      callee: 'passenger',
+      toxic: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 800, jitter: 0 },
+    };
+    const slo = {
+      name: 'p',
+      expression: 'p(99) < 1s',
+      window: 'fault',
+      metric: { kind: 'latency_percentile' as const, percentile: 99 },
+      op: '<' as const,
+      threshold: 1000,
+    };
     const plan = compilePlan(scenarioWith([latency], { slos: [slo] }), taxi, { timeScale: 0.25 });
     expect(plan.durationMs).toBe(10_000);
     expect(plan.load.stages[0]!.durationMs).toBe(10_000);

@@ -102,7 +102,16 @@ describe('the Toxiproxy session of a run', () => {
     await session.setEnabled('a_to_b', true);
     expect(entryOf(journal, 'run-a')?.disabled).toEqual([]);
     expect(await session.deleteCreatedProxies()).toEqual([]);
-    expect(seen).toEqual(['journal', 'POST /populate', 'journal', 'POST /proxies/a_to_b', 'POST /proxies/a_to_b', 'journal', 'DELETE /proxies/a_to_b', 'journal']);
+    expect(seen).toEqual([
+      'journal',
+      'POST /populate',
+      'journal',
+      'POST /proxies/a_to_b',
+      'POST /proxies/a_to_b',
+      'journal',
+      'DELETE /proxies/a_to_b',
+      'journal',
+    ]);
     // Everything undone: the run's entry lists nothing (the runner then forgets it).
     expect(entryOf(journal, 'run-a')).toMatchObject({ proxies: [], toxics: [], disabled: [] });
   });

@@ -21,7 +21,13 @@ const point = (t: number, v: Partial<DependencyPoint>): DependencyPoint => ({
 
 describe('chart data', () => {
   it('merges scrapes with the same breaker state into spans that last until the next change', () => {
-    const points = [point(0, { breakerState: 0 }), point(1000, { breakerState: 0 }), point(2000, { breakerState: 1 }), point(3000, {}), point(4000, { breakerState: 2 })];
+    const points = [
+      point(0, { breakerState: 0 }),
+      point(1000, { breakerState: 0 }),
+      point(2000, { breakerState: 1 }),
+      point(3000, {}),
+      point(4000, { breakerState: 2 }),
+    ];
     expect(stateSpans(points, 6000)).toEqual([
       { state: 0, fromMs: 0, toMs: 2000 },
       { state: 1, fromMs: 2000, toMs: 3000 },

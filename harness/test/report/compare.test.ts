@@ -5,7 +5,11 @@ import { buildRunResult, passingResult } from './fixtures.ts';
 
 describe('renderComparison', () => {
   const text = renderComparison([buildRunResult({ profile: 'naive' }), passingResult()]);
-  const row = (label: string) => text.split('\n').map((l) => l.trim().split(/\s{2,}/)).find((cells) => cells[0] === label)!;
+  const row = (label: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim().split(/\s{2,}/))
+      .find((cells) => cells[0] === label)!;
 
   it('has a column per profile and the verdict of each', () => {
     expect(text).toContain('dispatch-outage compared across 2 profile(s)');
@@ -41,10 +45,19 @@ describe('renderComparison of the saved naive and resilient runs of dispatch-out
   const naive = savedResult('dispatch-outage-naive');
   const resilient = savedResult('dispatch-outage-resilient');
   const text = renderComparison([naive, resilient]);
-  const row = (label: string) => text.split('\n').map((l) => l.trim().split(/\s{2,}/)).find((cells) => cells[0] === label);
+  const row = (label: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim().split(/\s{2,}/))
+      .find((cells) => cells[0] === label);
 
   it('shows both verdicts side by side: naive fails, resilient passes', () => {
-    expect(text.split('\n').map((l) => l.trim().split(/\s{2,}/)).find((cells) => cells[0] === 'naive')).toEqual(['naive', 'resilient']);
+    expect(
+      text
+        .split('\n')
+        .map((l) => l.trim().split(/\s{2,}/))
+        .find((cells) => cells[0] === 'naive'),
+    ).toEqual(['naive', 'resilient']);
     expect(row('verdict')).toEqual(['verdict', 'FAIL', 'PASS']);
   });
 

@@ -19,14 +19,27 @@ function capture(): { stream: PassThrough; text: () => string } {
 
 /** A short run: plan, start, 12 s of load with a fault from 3 s to 8 s, result. */
 function playRun(reporter: RunEvents): void {
-  reporter.onPlan?.({ scenario: 'dispatch-outage', profile: 'resilient', durationMs: 12_000, faults: [{ id: 'f1', label: 'f1 latency rides -> dispatch', atMs: 3000, forMs: 5000 }] });
+  reporter.onPlan?.({
+    scenario: 'dispatch-outage',
+    profile: 'resilient',
+    durationMs: 12_000,
+    faults: [{ id: 'f1', label: 'f1 latency rides -> dispatch', atMs: 3000, forMs: 5000 }],
+  });
   reporter.onPhase?.('starting', '3 services');
   reporter.onPhase?.('load', '12.0 s of load');
   for (let second = 1; second <= 12; second++) {
     if (second === 4) reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'apply', atMs: 3000 });
     if (second === 9) reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'remove', atMs: 8000 });
     const active = second >= 4 && second <= 8 ? ['f1 latency rides -> dispatch'] : [];
-    reporter.onSecond?.({ elapsedMs: second * 1000, totalMs: 12_000, reqPerSec: 20, p99Ms: active.length ? 640 : 35, errors: active.length ? 1 : 0, dropped: 0, activeFaults: active });
+    reporter.onSecond?.({
+      elapsedMs: second * 1000,
+      totalMs: 12_000,
+      reqPerSec: 20,
+      p99Ms: active.length ? 640 : 35,
+      errors: active.length ? 1 : 0,
+      dropped: 0,
+      activeFaults: active,
+    });
   }
   reporter.onPhase?.('analysing');
   void reporter.onResult?.(buildRunResult(), { dir: 'results/dispatch-outage/x' });
@@ -39,7 +52,15 @@ describe('the console reporter, interactive', () => {
     reporter.onPlan?.({ scenario: 's', profile: 'p', durationMs: 12_000, faults: [] });
     reporter.onPhase?.('load');
     reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'apply', atMs: 3000 });
-    reporter.onSecond?.({ elapsedMs: 5000, totalMs: 12_000, reqPerSec: 19.5, p99Ms: 640, errors: 3, dropped: 1, activeFaults: ['f1 latency rides -> dispatch'] });
+    reporter.onSecond?.({
+      elapsedMs: 5000,
+      totalMs: 12_000,
+      reqPerSec: 19.5,
+      p99Ms: 640,
+      errors: 3,
+      dropped: 1,
+      activeFaults: ['f1 latency rides -> dispatch'],
+    });
     const text = out.text();
     const status = text.slice(text.lastIndexOf('\r\x1b[2K') + 5);
     expect(status).toBe('load       5.0 s/12.0 s  19.5 req/s  p99 640 ms  errors 3  dropped 1  faults: f1 latency rides -> dispatch');
@@ -96,7 +117,10 @@ describe('the console reporter, non-interactive', () => {
   it('prints a progress line about every 5 seconds, not every second', () => {
     const out = capture();
     playRun(createConsoleReporter({ stream: out.stream, interactive: false }));
-    const progress = out.text().split('\n').filter((l) => /^\[\d+\.\d s\/12\.0 s\]/.test(l));
+    const progress = out
+      .text()
+      .split('\n')
+      .filter((l) => /^\[\d+\.\d s\/12\.0 s\]/.test(l));
     expect(progress).toEqual([
       '[5.0 s/12.0 s] 20 req/s  p99 640 ms  errors 2  dropped 0  faults: f1 latency rides -> dispatch',
       '[10.0 s/12.0 s] 20 req/s  p99 35 ms  errors 5  dropped 0',
@@ -105,7 +129,13 @@ describe('the console reporter, non-interactive', () => {
 
   it('reports a fault that could not be applied, with the error', () => {
     const out = capture();
-    createConsoleReporter({ stream: out.stream, interactive: false }).onFault?.({ id: 'f2', label: 'f2 down dispatch', action: 'apply', atMs: 4000, error: 'proxy not found' });
+    createConsoleReporter({ stream: out.stream, interactive: false }).onFault?.({
+      id: 'f2',
+      label: 'f2 down dispatch',
+      action: 'apply',
+      atMs: 4000,
+      error: 'proxy not found',
+    });
     expect(out.text()).toBe('[4.0 s] fault could not be applied f2 down dispatch: proxy not found\n');
   });
 

@@ -46,14 +46,56 @@ export function buildRunResult(overrides: Partial<RunResult> = {}): RunResult {
     ],
     series,
     dependencySeries: dependencySeries(),
-    faults: [
-      { id: 'f1', kind: 'toxic', target: 'rides -> dispatch', appliedAtMs: 10_000, removedAtMs: 20_000, connectionsAffected: 4, requestsAffected: 212 },
-    ],
+    faults: [{ id: 'f1', kind: 'toxic', target: 'rides -> dispatch', appliedAtMs: 10_000, removedAtMs: 20_000, connectionsAffected: 4, requestsAffected: 212 }],
     slos: [
-      slo({ name: 'p99 under fault', expression: 'p(99) < 800ms', window: 'fault', measured: 640, op: '<', threshold: 800, unit: 'ms', passed: true, margin: 160, detail: 'p(99) was 640 ms, threshold < 800 ms (160 ms to spare)' }),
-      slo({ name: 'error rate', expression: 'error_rate < 1%', window: 'whole', measured: 0.0532, op: '<', threshold: 0.01, unit: 'ratio', passed: false, margin: -0.0432, detail: 'error rate was 5.32 %, threshold < 1.00 % (4.32 % over)' }),
-      slo({ name: 'breaker opens fast', expression: 'breaker_time_to_open < 2s', window: 'fault', measured: 1000, op: '<', threshold: 2000, unit: 'ms', passed: true, margin: 1000, detail: 'breaker opened after 1000 ms, threshold < 2000 ms (1000 ms to spare)' }),
-      slo({ name: 'throughput holds', expression: 'throughput >= 15/s', window: 'fault', measured: 17, op: '>=', threshold: 15, unit: 'req/s', passed: true, margin: 2, detail: 'throughput was 17 req/s, threshold >= 15 req/s (2 req/s to spare)' }),
+      slo({
+        name: 'p99 under fault',
+        expression: 'p(99) < 800ms',
+        window: 'fault',
+        measured: 640,
+        op: '<',
+        threshold: 800,
+        unit: 'ms',
+        passed: true,
+        margin: 160,
+        detail: 'p(99) was 640 ms, threshold < 800 ms (160 ms to spare)',
+      }),
+      slo({
+        name: 'error rate',
+        expression: 'error_rate < 1%',
+        window: 'whole',
+        measured: 0.0532,
+        op: '<',
+        threshold: 0.01,
+        unit: 'ratio',
+        passed: false,
+        margin: -0.0432,
+        detail: 'error rate was 5.32 %, threshold < 1.00 % (4.32 % over)',
+      }),
+      slo({
+        name: 'breaker opens fast',
+        expression: 'breaker_time_to_open < 2s',
+        window: 'fault',
+        measured: 1000,
+        op: '<',
+        threshold: 2000,
+        unit: 'ms',
+        passed: true,
+        margin: 1000,
+        detail: 'breaker opened after 1000 ms, threshold < 2000 ms (1000 ms to spare)',
+      }),
+      slo({
+        name: 'throughput holds',
+        expression: 'throughput >= 15/s',
+        window: 'fault',
+        measured: 17,
+        op: '>=',
+        threshold: 15,
+        unit: 'req/s',
+        passed: true,
+        margin: 2,
+        detail: 'throughput was 17 req/s, threshold >= 15 req/s (2 req/s to spare)',
+      }),
     ],
     environment: { faultlineVersion: '0.1.0', node: 'v20.20.0', toxiproxy: 'embedded', platform: 'linux x64', cpus: 2 },
     ...overrides,
@@ -65,15 +107,30 @@ export function passingResult(overrides: Partial<RunResult> = {}): RunResult {
   const base = buildRunResult();
   return buildRunResult({
     verdict: 'pass',
-    slos: base.slos.map((s) => (s.passed ? s : { ...s, measured: 0.004, passed: true, margin: 0.006, detail: 'error rate was 0.40 %, threshold < 1.00 % (0.60 % to spare)' })),
+    slos: base.slos.map((s) =>
+      s.passed ? s : { ...s, measured: 0.004, passed: true, margin: 0.006, detail: 'error rate was 0.40 %, threshold < 1.00 % (0.60 % to spare)' },
+    ),
     ...overrides,
   });
 }
 
 /** The fault touched no traffic: inconclusive, whatever the SLOs say. */
 export function inconclusiveResult(overrides: Partial<RunResult> = {}): RunResult {
-  const fault: FaultRecord = { id: 'f1', kind: 'toxic', target: 'rides -> dispatch', appliedAtMs: 10_000, removedAtMs: 20_000, connectionsAffected: 0, requestsAffected: 0 };
-  return passingResult({ verdict: 'inconclusive', reasons: ['fault f1 (toxic rides -> dispatch) touched no traffic: 0 connections, 0 requests'], faults: [fault], ...overrides });
+  const fault: FaultRecord = {
+    id: 'f1',
+    kind: 'toxic',
+    target: 'rides -> dispatch',
+    appliedAtMs: 10_000,
+    removedAtMs: 20_000,
+    connectionsAffected: 0,
+    requestsAffected: 0,
+  };
+  return passingResult({
+    verdict: 'inconclusive',
+    reasons: ['fault f1 (toxic rides -> dispatch) touched no traffic: 0 connections, 0 requests'],
+    faults: [fault],
+    ...overrides,
+  });
 }
 
 function window(name: string, startMs: number, endMs: number, v: { requests: number; errors: number; dropped: number; p99: number }): WindowStats {

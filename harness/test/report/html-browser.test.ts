@@ -33,10 +33,13 @@ interface Seen {
 /** WCAG contrast ratio of two `rgb(r, g, b)` colours. */
 function contrast(a: string, b: string): number {
   const luminance = (css: string): number => {
-    const [r, g, bl] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    }) as [number, number, number];
+    const [r, g, bl] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
     return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
@@ -106,7 +109,10 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
 
       it('never makes the page scroll sideways: wide tables and charts scroll in their own box', async () => {
         // Saved real runs too: their SLO names, details and fault labels are the long ones.
-        const real = [renderHtml([savedResult('slow-network-resilient')]), renderHtml([savedResult('dispatch-outage-naive'), savedResult('dispatch-outage-resilient')])];
+        const real = [
+          renderHtml([savedResult('slow-network-resilient')]),
+          renderHtml([savedResult('dispatch-outage-naive'), savedResult('dispatch-outage-resilient')]),
+        ];
         for (const html of [renderHtml([buildRunResult()]), renderHtml([passingResult({ profile: 'naive' }), buildRunResult()]), ...real]) {
           const { page } = await open(html, viewport);
           const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
@@ -126,7 +132,12 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
             const labelPx = label ? parseFloat(getComputedStyle(label).fontSize) * (box.width / viewBoxWidth) : 0;
             const bands = Array.from(svg.querySelectorAll('rect.fault')).map((rect) => {
               const r = rect.getBoundingClientRect();
-              return { fromMs: Number(rect.getAttribute('data-from-ms')), toMs: Number(rect.getAttribute('data-to-ms')), left: r.left - box.left, width: r.width };
+              return {
+                fromMs: Number(rect.getAttribute('data-from-ms')),
+                toMs: Number(rect.getAttribute('data-to-ms')),
+                left: r.left - box.left,
+                width: r.width,
+              };
             });
             return { width: box.width, height: box.height, viewBoxWidth, labelPx, bands };
           }),

@@ -60,13 +60,20 @@ describe('renderHtml', () => {
   it('leads with the verdict and the SLO table with measured, threshold and margin', () => {
     const html = renderHtml([buildRunResult()]);
     expect(html).toContain('<span class="verdict fail">FAIL</span>');
-    expect(html).toMatch(/error rate<div class="expr">error_rate &lt; 1%<\/div><\/td><td>whole<\/td><td class="num">5.32 %<\/td><td class="num">&lt; 1.00 %<\/td><td class="num fail">-4.32 %<\/td>/);
+    expect(html).toMatch(
+      /error rate<div class="expr">error_rate &lt; 1%<\/div><\/td><td>whole<\/td><td class="num">5.32 %<\/td><td class="num">&lt; 1.00 %<\/td><td class="num fail">-4.32 %<\/td>/,
+    );
   });
 
   it('draws an SVG per chart: throughput, latency, breaker state and retry amplification', () => {
     const html = renderHtml([buildRunResult()]);
     expect(html.match(/<svg /g)).toHaveLength(4);
-    for (const caption of ['Throughput, errors and dropped requests per second', 'Latency from scheduled send (p50, p99)', 'Circuit-breaker state', 'Retry amplification']) {
+    for (const caption of [
+      'Throughput, errors and dropped requests per second',
+      'Latency from scheduled send (p50, p99)',
+      'Circuit-breaker state',
+      'Retry amplification',
+    ]) {
       expect(html).toContain(`<figcaption>${caption}`);
     }
   });
@@ -110,7 +117,9 @@ describe('renderHtml', () => {
     const html = renderHtml([inconclusiveResult()]);
     expect(html).toContain('<span class="verdict inconclusive">INCONCLUSIVE</span>');
     expect(html).toContain('touched no traffic');
-    expect(html).toMatch(/<td>f1<\/td><td>toxic<\/td><td>rides -&gt; dispatch<\/td><td class="num">10.0 s<\/td><td class="num">20.0 s<\/td><td class="num">0<\/td><td class="num">0<\/td>/);
+    expect(html).toMatch(
+      /<td>f1<\/td><td>toxic<\/td><td>rides -&gt; dispatch<\/td><td class="num">10.0 s<\/td><td class="num">20.0 s<\/td><td class="num">0<\/td><td class="num">0<\/td>/,
+    );
     for (const value of ['<dt>seed</dt><dd>42</dd>', '<dt>time scale</dt><dd>1</dd>', '<dt>node</dt><dd>v20.20.0</dd>', '<dt>faultline</dt><dd>0.1.0</dd>']) {
       expect(html).toContain(value);
     }
@@ -120,7 +129,9 @@ describe('renderHtml', () => {
     const html = renderHtml([buildRunResult({ profile: 'naive' }), passingResult()]);
     expect(html).toContain('dispatch-outage: 2 profiles compared');
     expect(html).toContain('<th>naive</th><th>resilient</th>');
-    expect(html).toMatch(/error rate<div class="expr">[^<]*<\/div><\/td><td>whole<\/td><td class="num">&lt; 1.00 %<\/td><td class="num"><span class="fail" title="missed">✗<\/span> 5.32 %<\/td><td class="num"><span class="pass" title="met">✓<\/span> 0.40 %<\/td>/);
+    expect(html).toMatch(
+      /error rate<div class="expr">[^<]*<\/div><\/td><td>whole<\/td><td class="num">&lt; 1.00 %<\/td><td class="num"><span class="fail" title="missed">✗<\/span> 5.32 %<\/td><td class="num"><span class="pass" title="met">✓<\/span> 0.40 %<\/td>/,
+    );
     expect(html.match(/<svg /g)).toHaveLength(8);
     expect(html.match(/<section class="profile">/g)).toHaveLength(2);
   });

@@ -98,7 +98,9 @@ describe('judging a saved run again (faultline analyse)', () => {
   it('changes the verdict as an edited SLO threshold says, without running anything', async () => {
     expect(saved).toBeDefined();
     const impossible = await withSlos('  - expect: error_rate < 0%\n');
-    const generous = await withSlos('  - expect: error_rate <= 100%\n  - expect: breaker_time_to_open{service=trip,dependency=dispatch} < 3600s\n    window: fault\n');
+    const generous = await withSlos(
+      '  - expect: error_rate <= 100%\n  - expect: breaker_time_to_open{service=trip,dependency=dispatch} < 3600s\n    window: fault\n',
+    );
     const strict = await analyseSaved({ dir: outDir, scenario: impossible, outDir: false });
     const lenient = await analyseSaved({ dir: outDir, scenario: generous, outDir: false });
     expect(strict.result.verdict).toBe('fail');
@@ -109,7 +111,7 @@ describe('judging a saved run again (faultline analyse)', () => {
     expect(strict.result.runId).toBe(saved!.runId);
   });
 
-  it('writes the same outputs from the command line and exits with the verdict\'s code', async () => {
+  it("writes the same outputs from the command line and exits with the verdict's code", async () => {
     expect(saved).toBeDefined();
     const out = await mkdtemp(join(tmpdir(), 'faultline-analyse-out-'));
     const { io } = captureIo();

@@ -93,7 +93,10 @@ describe('environment errors', () => {
   it('exits 3 naming the URL when the Toxiproxy is unreachable, and starts nothing', { timeout: 60_000 }, async () => {
     const url = toxiproxy.url;
     await toxiproxy.close();
-    const run = startCli(['run', fixture('short-outage.yaml'), '--toxiproxy', url, '--out', outDir], { FAULTLINE_STATE_DIR: stateDir, FAULTLINE_TEST_TAG: tag });
+    const run = startCli(['run', fixture('short-outage.yaml'), '--toxiproxy', url, '--out', outDir], {
+      FAULTLINE_STATE_DIR: stateDir,
+      FAULTLINE_TEST_TAG: tag,
+    });
     cli = run;
     expect((await run.exited).code, run.output()).toBe(3);
     expect(run.output()).toContain(url);

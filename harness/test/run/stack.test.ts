@@ -24,6 +24,13 @@ describe('service start order', () => {
   });
 
   it('refuses a dependency cycle, naming it', () => {
-    expect(() => startOrder(topology([['gateway', 'trip'], ['trip', 'gateway']]))).toThrow(/cycle: gateway -> trip -> gateway/);
+    expect(() =>
+      startOrder(
+        topology([
+          ['gateway', 'trip'],
+          ['trip', 'gateway'],
+        ]),
+      ),
+    ).toThrow(/cycle: gateway -> trip -> gateway/);
   });
 });

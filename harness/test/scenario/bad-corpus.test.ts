@@ -9,8 +9,13 @@ import { captureIo } from './capture.ts';
 import { ExitCode, exitCodeForError } from '../../src/cli/exit-code.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const badFiles = readdirSync(join(fixtures, 'bad')).filter((f) => f.endsWith('.yaml')).sort();
-const expectedIssues = (file: string) => readFileSync(join(fixtures, 'bad', file.replace(/\.yaml$/, '.expected')), 'utf8').trim().split('\n');
+const badFiles = readdirSync(join(fixtures, 'bad'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const expectedIssues = (file: string) =>
+  readFileSync(join(fixtures, 'bad', file.replace(/\.yaml$/, '.expected')), 'utf8')
+    .trim()
+    .split('\n');
 const relativeToFixtures = (text: string) => text.replaceAll(`${fixtures}/`, '');
 
 describe('the corpus of malformed scenario and topology files', () => {
@@ -46,13 +51,16 @@ describe('the corpus of malformed scenario and topology files', () => {
     const files = ['dispatch-outage', join(fixtures, 'bad', 'unitless-durations.yaml'), join(fixtures, 'bad', 'overlapping-toxics.yaml')];
     expect(await main(['validate', ...files], c.io)).toBe(2);
     expect(c.text().stdout).toMatch(/^ok .*scenarios\/dispatch-outage\.yaml\n$/);
-    expect(relativeToFixtures(c.text().stderr).trim().split('\n')).toEqual([...expectedIssues('unitless-durations.yaml'), ...expectedIssues('overlapping-toxics.yaml')]);
+    expect(relativeToFixtures(c.text().stderr).trim().split('\n')).toEqual([
+      ...expectedIssues('unitless-durations.yaml'),
+      ...expectedIssues('overlapping-toxics.yaml'),
+    ]);
   });
 
   it('reports a missing file as a located issue', async () => {
     const c = captureIo();
     expect(await main(['validate', join(fixtures, 'bad', 'absent.yaml')], c.io)).toBe(2);
-    expect(c.text().stderr).toContain("unknown scenario");
+    expect(c.text().stderr).toContain('unknown scenario');
     const error = (await loadScenario(join(fixtures, 'bad', 'absent.yaml')).catch((e: unknown) => e)) as InputError;
     expect(error.issues[0]).toMatchObject({ line: 1, column: 1, message: 'file not found' });
   });

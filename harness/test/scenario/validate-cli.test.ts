@@ -16,13 +16,18 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 
 describe('`faultline validate` as a process', () => {
   it('rejects the whole bad corpus in one call with exit 2, printing every expected issue and starting nothing', async () => {
-    const files = readdirSync(bad).filter((f) => f.endsWith('.yaml')).sort();
+    const files = readdirSync(bad)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     const { code, stdout, stderr } = await runCli(['validate', ...files.map((f) => join(bad, f))]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     const printed = stderr.replaceAll(`${join(bad, '..')}/`, '');
     for (const file of files) {
-      for (const line of readFileSync(join(bad, file.replace(/\.yaml$/, '.expected')), 'utf8').trim().split('\n')) expect(printed).toContain(line);
+      for (const line of readFileSync(join(bad, file.replace(/\.yaml$/, '.expected')), 'utf8')
+        .trim()
+        .split('\n'))
+        expect(printed).toContain(line);
     }
   });
 

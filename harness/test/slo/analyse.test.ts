@@ -38,7 +38,18 @@ describe('analysis of a dispatch outage on the resilient profile', () => {
     expect(result.series).toHaveLength(10);
     expect(result.series[3]).toEqual({ t: 3000, requests: 20, errors: 20, dropped: 0, p50: 300, p99: 300 });
     const at4200 = result.dependencySeries.find((point) => point.t === 4200)!;
-    expect(at4200).toEqual({ t: 4200, service: 'dispatch', dependency: 'pricing', breakerState: 1, calls: 84, attempts: 108, timeouts: 48, rejections: 0, shortCircuits: 0, fallbacks: 0 });
+    expect(at4200).toEqual({
+      t: 4200,
+      service: 'dispatch',
+      dependency: 'pricing',
+      breakerState: 1,
+      calls: 84,
+      attempts: 108,
+      timeouts: 48,
+      rejections: 0,
+      shortCircuits: 0,
+      fallbacks: 0,
+    });
   });
 
   it('computes the requests the outage touched from the scrapes and keeps the rest of the record', () => {

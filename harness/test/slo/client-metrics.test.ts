@@ -111,7 +111,12 @@ describe('time to recover', () => {
   it('uses 1 % errors and 1000 ms p99 without a baseline window', () => {
     const slowButOk = recoveryLoad((t) => (t < 5000 ? { latencyMs: 900 } : {}));
     expect(measure(slowButOk, false)).toBe(0);
-    expect(measure(recoveryLoad((t) => (t < 5000 ? { latencyMs: 1001 } : {})), false)).toBe(1000);
+    expect(
+      measure(
+        recoveryLoad((t) => (t < 5000 ? { latencyMs: 1001 } : {})),
+        false,
+      ),
+    ).toBe(1000);
   });
 
   it('counts dropped requests as errors in a second', () => {

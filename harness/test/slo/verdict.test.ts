@@ -71,7 +71,12 @@ describe('the verdict sentence', () => {
 
   it('fails a value that could not be measured and says why', () => {
     const slo: SloSpec = { ...p99('<', 2000), metric: { kind: 'breaker_time_to_open' } };
-    const verdict = sloVerdict({ slo, label: 'breaker time to open', unit: 'ms', measurement: { value: null, reason: 'the breaker never opened in window fault' } });
+    const verdict = sloVerdict({
+      slo,
+      label: 'breaker time to open',
+      unit: 'ms',
+      measurement: { value: null, reason: 'the breaker never opened in window fault' },
+    });
     expect(verdict).toMatchObject({ measured: null, passed: false, margin: null });
     expect(verdict.detail).toBe('breaker time to open could not be measured (the breaker never opened in window fault), threshold < 2000 ms');
   });

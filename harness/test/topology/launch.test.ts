@@ -31,7 +31,8 @@ function service(name: string, command: string[], faultlineAware: boolean, env: 
   return { kind: 'managed', name, health: '/health', command, env, cwd: repoPath('.'), faultlineAware };
 }
 
-const passenger = (env: Record<string, string> = {}) => service('passenger', [process.execPath, ...tsNodeArgs(repoPath('services/passenger/main.ts'))], true, env);
+const passenger = (env: Record<string, string> = {}) =>
+  service('passenger', [process.execPath, ...tsNodeArgs(repoPath('services/passenger/main.ts'))], true, env);
 
 /** A plain service that knows nothing of faultline: PORT in, /health out. */
 const plainServer = fixture(
@@ -134,8 +135,13 @@ describe('launchService', () => {
 
   it('gives up on a service that never becomes healthy, leaving nothing running', async () => {
     const pidFile = join(dir, 'mute.pid');
-    const mute = fixture('mute.mjs', `import { writeFileSync } from 'node:fs'; writeFileSync(process.env.PID_FILE, String(process.pid)); setInterval(() => {}, 1000);`);
-    const error = await launchService({ service: service('mute', [process.execPath, mute], true), env: { PID_FILE: pidFile }, startTimeoutMs: 800 }).catch((e: unknown) => e);
+    const mute = fixture(
+      'mute.mjs',
+      `import { writeFileSync } from 'node:fs'; writeFileSync(process.env.PID_FILE, String(process.pid)); setInterval(() => {}, 1000);`,
+    );
+    const error = await launchService({ service: service('mute', [process.execPath, mute], true), env: { PID_FILE: pidFile }, startTimeoutMs: 800 }).catch(
+      (e: unknown) => e,
+    );
     expect((error as FaultlineError).code).toBe('FL_SERVICE_START');
     expect((error as Error).message).toContain('within 800 ms');
     expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);

@@ -35,7 +35,15 @@ describe('topology files', () => {
     expect(topology.name).toBe('my-shop');
     expect(topology.file).toBe(join(fixtures, 'good', 'my-shop.topology.yaml'));
     expect(topology.services).toEqual([
-      { kind: 'managed', name: 'gateway', health: '/health', command: [process.execPath, 'gateway.js'], env: {}, cwd: join(fixtures, 'good'), faultlineAware: false },
+      {
+        kind: 'managed',
+        name: 'gateway',
+        health: '/health',
+        command: [process.execPath, 'gateway.js'],
+        env: {},
+        cwd: join(fixtures, 'good'),
+        faultlineAware: false,
+      },
       { kind: 'managed', name: 'shop', health: '/health', command: [process.execPath, 'shop.js'], env: {}, cwd: join(fixtures, 'good'), faultlineAware: false },
       { kind: 'external', name: 'payments', health: '/healthz', url: 'http://127.0.0.1:9000' },
     ]);

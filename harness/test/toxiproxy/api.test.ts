@@ -137,9 +137,21 @@ describe('the admin API, as raw HTTP', () => {
       [{ type: 'gremlins' }, 400, 'invalid toxic type'],
       [{ attributes: {} }, 400, 'invalid toxic type'],
       [{ type: 'timeout', name: 'taken', stream: 'upstream' }, 409, 'toxic already exists'],
-      [{ type: 'latency', attributes: { latency: 'slow' } }, 400, 'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64'],
-      [{ type: 'latency', attributes: { latency: 1.5 } }, 400, 'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64'],
-      [{ type: 'latency', attributes: [] }, 400, 'bad request body: json: cannot unmarshal array into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic'],
+      [
+        { type: 'latency', attributes: { latency: 'slow' } },
+        400,
+        'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64',
+      ],
+      [
+        { type: 'latency', attributes: { latency: 1.5 } },
+        400,
+        'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64',
+      ],
+      [
+        { type: 'latency', attributes: [] },
+        400,
+        'bad request body: json: cannot unmarshal array into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic',
+      ],
       [{ type: 'latency', toxicity: 'all' }, 400, 'bad request body: json: cannot unmarshal string into Go struct field ToxicWrapper.toxicity of type float32'],
       // Where faultline is deliberately stricter than Toxiproxy:
       [{ type: 'latency', attributes: { latency: -5 } }, 400, 'invalid attribute latency -5: must not be negative'],

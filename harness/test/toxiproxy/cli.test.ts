@@ -48,10 +48,14 @@ describe('faultline toxiproxy', () => {
     const exit = toxiproxyCommand.run(ctx);
     await expect.poll(printed).toContain(`http://127.0.0.1:${port}`);
     const status = (host: string) =>
-      new Promise<number>((resolve, reject) => request({ port, host: '127.0.0.1', path: '/version', headers: { Host: host }, agent: false }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      }).on('error', reject).end());
+      new Promise<number>((resolve, reject) =>
+        request({ port, host: '127.0.0.1', path: '/version', headers: { Host: host }, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end(),
+      );
     expect(await Promise.all(['toxiproxy', `tp:${port}`, 'chaos.internal', 'evil.example'].map(status))).toEqual([200, 200, 200, 403]);
     controller.abort();
     expect(await exit).toBe(0);

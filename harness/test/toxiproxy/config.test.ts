@@ -17,7 +17,12 @@ describe('start-up config and proxy updates', () => {
   it('creates the proxies of a config file at start, like toxiproxy-server -config', async () => {
     const upstream = await echoServer();
     const port = await closedPort();
-    const file = await configFile(JSON.stringify([{ name: 'db', listen: `127.0.0.1:${port}`, upstream }, { name: 'off', upstream, enabled: false }]));
+    const file = await configFile(
+      JSON.stringify([
+        { name: 'db', listen: `127.0.0.1:${port}`, upstream },
+        { name: 'off', upstream, enabled: false },
+      ]),
+    );
     const server = await startToxiproxy({ port: 0, configFile: file });
     onCleanup(() => server.close());
     const proxies = (await api(server.url, 'GET', '/proxies')).json();

@@ -126,14 +126,24 @@ describe('the admin API is closed to web pages', () => {
   it('does not honour a CORS preflight and refuses a cross-origin request, creating nothing', async () => {
     const { url } = await toxiproxy();
     const upstream = await echoServer();
-    const preflight = await raw(url, 'OPTIONS', '/proxies', { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' });
+    const preflight = await raw(url, 'OPTIONS', '/proxies', {
+      Origin: 'http://evil.example',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    });
     expect(preflight.status).toBe(403);
     expect(corsHeaders(preflight)).toEqual([]);
     const plainOptions = await raw(url, 'OPTIONS', '/proxies', {});
     expect(plainOptions.status).toBe(405);
     expect(corsHeaders(plainOptions)).toEqual([]);
     // A "simple" cross-origin POST needs no preflight: it must be refused on its own.
-    const post = await raw(url, 'POST', '/proxies', { Origin: 'null', 'Content-Type': 'text/plain' }, JSON.stringify({ name: 'sneaky', listen: '127.0.0.1:0', upstream }));
+    const post = await raw(
+      url,
+      'POST',
+      '/proxies',
+      { Origin: 'null', 'Content-Type': 'text/plain' },
+      JSON.stringify({ name: 'sneaky', listen: '127.0.0.1:0', upstream }),
+    );
     expect(post.status).toBe(403);
     expect(JSON.parse(post.text).error).toContain('cross-origin request refused');
     expect(await new Toxiproxy(url).getAll()).toEqual({});

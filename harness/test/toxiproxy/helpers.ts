@@ -73,7 +73,12 @@ export async function api(base: string, method: string, path: string, body?: unk
 }
 
 /** Creates a proxy on a free port and returns its listen address. */
-export async function createProxy(base: string, name: string, upstream: string, extra: Record<string, unknown> = {}): Promise<{ host: string; port: number; listen: string }> {
+export async function createProxy(
+  base: string,
+  name: string,
+  upstream: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ host: string; port: number; listen: string }> {
   const answer = await api(base, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream, ...extra });
   if (answer.status !== 201) throw new Error(`create failed: ${answer.status} ${answer.text}`);
   const listen = answer.json().listen as string;

@@ -67,6 +67,8 @@ describe('driven by toxiproxy-node-client', () => {
     await tp.createProxy({ name: 'p', listen: '127.0.0.1:0', upstream });
     await expect(tp.createProxy({ name: 'p', listen: '127.0.0.1:0', upstream })).rejects.toThrow('409');
     const proxy = await tp.get('p');
-    await expect(proxy.addToxic({ name: 'x', type: 'nonsense' as 'latency', stream: 'downstream', toxicity: 1, attributes: {} as Latency })).rejects.toThrow('400');
+    await expect(proxy.addToxic({ name: 'x', type: 'nonsense' as 'latency', stream: 'downstream', toxicity: 1, attributes: {} as Latency })).rejects.toThrow(
+      '400',
+    );
   });
 });

@@ -69,7 +69,12 @@ describe('a toxic stage on a long-lived connection', () => {
   ];
   it.each(cases)('%s keeps no memory per chunk', async (_name, kind, attributes) => {
     const sink = new CountingSink();
-    const stage = new Stage(activeToxic(kind, attributes), sink, { random: createRandom(1), onStageFailure: (error) => { throw error; } });
+    const stage = new Stage(activeToxic(kind, attributes), sink, {
+      random: createRandom(1),
+      onStageFailure: (error) => {
+        throw error;
+      },
+    });
     stage.start();
     await feed(stage, 20_000); // warm-up: JIT, queue arrays at their working size
     const before = usedHeapAfterGc();

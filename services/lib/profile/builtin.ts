@@ -55,7 +55,15 @@ const resilient: Profile = {
   dependencies: {
     trip: {
       timeoutMs: timeoutMsByDependency.trip,
-      retry: { maxRetries: 1, backoff: 'exponential', initialDelayMs: 100, maxDelayMs: 400, jitter: true, onlyIdempotent: true, budget: { ratio: 0.1, minPerSecond: 2, windowMs: 10_000 } },
+      retry: {
+        maxRetries: 1,
+        backoff: 'exponential',
+        initialDelayMs: 100,
+        maxDelayMs: 400,
+        jitter: true,
+        onlyIdempotent: true,
+        budget: { ratio: 0.1, minPerSecond: 2, windowMs: 10_000 },
+      },
       bulkhead: { limit: 64, queue: 64 },
       breaker: { kind: 'sampling', threshold: 0.5, durationMs: 10_000, minimumRps: 5, halfOpenAfterMs: 5000 },
       fallback: false,

@@ -16,7 +16,8 @@ export const minAdminSecretLength = 16;
 
 /** A message when the secret is unusable, else undefined. */
 export function adminSecretProblem(secret: string): string | undefined {
-  if (secret.length < minAdminSecretLength) return `${adminSecretEnv}: expected at least ${minAdminSecretLength} characters (e.g. \`openssl rand -hex 16\`), got ${secret.length}`;
+  if (secret.length < minAdminSecretLength)
+    return `${adminSecretEnv}: expected at least ${minAdminSecretLength} characters (e.g. \`openssl rand -hex 16\`), got ${secret.length}`;
   return undefined;
 }
 

@@ -50,7 +50,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
     const match = matchRoute(options.routes, method, url.pathname);
     if (!('route' in match)) {
-      const reply = match.methodMismatch ? errorReply(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`) : errorReply(404, 'not_found', `no route ${url.pathname}`);
+      const reply = match.methodMismatch
+        ? errorReply(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`)
+        : errorReply(404, 'not_found', `no route ${url.pathname}`);
       return { route: 'unmatched', reply };
     }
     // The route label uses the OpenAPI template spelling, e.g. /trips/{id}.
@@ -100,7 +102,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 }
 
-async function handleFaultAdmin(req: IncomingMessage, method: string, hook: FaultHook, allowed: (header: string | string[] | undefined) => boolean): Promise<Reply> {
+async function handleFaultAdmin(
+  req: IncomingMessage,
+  method: string,
+  hook: FaultHook,
+  allowed: (header: string | string[] | undefined) => boolean,
+): Promise<Reply> {
   if (!isLoopback(req.socket.remoteAddress)) return errorReply(403, 'forbidden', 'the fault hook answers loopback peers only');
   if (!allowed(req.headers[adminSecretHeader])) {
     return errorReply(401, 'unauthorized', `missing or wrong ${adminSecretHeader} header: send the FAULTLINE_ADMIN_SECRET this service was started with`);

@@ -19,7 +19,8 @@ export function parseFault(body: unknown): ServiceFault | string {
   const { status = 0, rate = 1, delayMs = 0, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) return `unknown field ${unknown[0]}`;
-  if (typeof status !== 'number' || !Number.isInteger(status) || (status !== 0 && (status < 100 || status > 599))) return 'status: expected 0 or an HTTP status 100..599';
+  if (typeof status !== 'number' || !Number.isInteger(status) || (status !== 0 && (status < 100 || status > 599)))
+    return 'status: expected 0 or an HTTP status 100..599';
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) return 'rate: expected a number 0..1';
   if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > 600_000) return 'delayMs: expected an integer 0..600000';
   return { status, rate, delayMs };

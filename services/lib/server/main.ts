@@ -34,7 +34,8 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   if (!Number.isInteger(port) || port < 0 || port > 65535) return exitWithUsageError(definition.name, `PORT: expected 0..65535, got '${env['PORT']}'`);
 
   const outboundLimit = Number(env['FAULTLINE_OUTBOUND_LIMIT'] ?? defaultOutboundLimit);
-  if (!Number.isInteger(outboundLimit) || outboundLimit < 1) return exitWithUsageError(definition.name, `FAULTLINE_OUTBOUND_LIMIT: expected an integer ≥ 1, got '${env['FAULTLINE_OUTBOUND_LIMIT']}'`);
+  if (!Number.isInteger(outboundLimit) || outboundLimit < 1)
+    return exitWithUsageError(definition.name, `FAULTLINE_OUTBOUND_LIMIT: expected an integer ≥ 1, got '${env['FAULTLINE_OUTBOUND_LIMIT']}'`);
 
   let app;
   try {

@@ -93,14 +93,30 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     });
   }
   const faultHook = new FaultHook(createRandom(hashSeed(seed, `${service}/fault`)), metrics);
-  const ctx: ServiceContext = { service, profile: config.profile, seed, random: createRandom(hashSeed(seed, `${service}/data`)), metrics, clients, sideEffects: new SideEffectLedger(metrics) };
+  const ctx: ServiceContext = {
+    service,
+    profile: config.profile,
+    seed,
+    random: createRandom(hashSeed(seed, `${service}/data`)),
+    metrics,
+    clients,
+    sideEffects: new SideEffectLedger(metrics),
+  };
   let url = '';
   const http = createHttpApp({
     routes: definition.routes(ctx),
     metrics,
     faultHook,
     ...(adminSecret ? { adminSecret } : {}),
-    health: () => ({ status: 'ok', service, url, port: url ? Number(new URL(url).port) : null, profile: config.profile.name, pid: process.pid, dependencies: config.dependencyUrls }),
+    health: () => ({
+      status: 'ok',
+      service,
+      url,
+      port: url ? Number(new URL(url).port) : null,
+      profile: config.profile.name,
+      pid: process.pid,
+      dependencies: config.dependencyUrls,
+    }),
   });
   return {
     ...http,

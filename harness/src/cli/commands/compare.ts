@@ -46,7 +46,10 @@ export const compareCommand: Command = {
       usage,
     );
     if (positionals.length !== 1) throw new FaultlineError('FL_USAGE', `compare takes exactly one scenario\n\n${usage}`);
-    const profiles = (values.profiles ?? 'naive,timeouts,retries,resilient').split(',').map((p) => p.trim()).filter(Boolean);
+    const profiles = (values.profiles ?? 'naive,timeouts,retries,resilient')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     if (profiles.length < 2) throw new FaultlineError('FL_USAGE', `--profiles needs at least two profiles, got '${values.profiles ?? ''}'`);
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');

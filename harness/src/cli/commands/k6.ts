@@ -51,7 +51,11 @@ export const k6Command: Command = {
       usage,
     );
     const [action, ref, ...extra] = positionals;
-    if (action !== 'export') throw new FaultlineError('FL_USAGE', `${action === undefined ? 'missing sub-command' : `unknown sub-command '${action}'`}; expected 'export'\n\n${usage}`);
+    if (action !== 'export')
+      throw new FaultlineError(
+        'FL_USAGE',
+        `${action === undefined ? 'missing sub-command' : `unknown sub-command '${action}'`}; expected 'export'\n\n${usage}`,
+      );
     if (ref === undefined || extra.length > 0) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0, 'a factor greater than 0');
     const baseUrlOption = values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']);

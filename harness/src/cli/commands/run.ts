@@ -83,7 +83,8 @@ export const runCommand: Command = {
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
     const metricsPort = parseNumberOption(values['metrics-port'], '--metrics-port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number');
     const lingerSeconds = parseNumberOption(values['metrics-linger'], '--metrics-linger', (n) => n >= 0 && n <= 3600, 'seconds in [0, 3600]') ?? 0;
-    if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined) throw new FaultlineError('FL_USAGE', `--metrics-host and --metrics-linger need --metrics-port\n\n${usage}`);
+    if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined)
+      throw new FaultlineError('FL_USAGE', `--metrics-host and --metrics-linger need --metrics-port\n\n${usage}`);
 
     // The gate, for every scenario, before anything starts: one bad file stops the whole run.
     const gateOptions = { ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
@@ -95,7 +96,8 @@ export const runCommand: Command = {
     // File reporters live for the whole invocation: their onEnd writes the --json/--junit copies.
     const files = fileReporters({ ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
     const metrics = metricsPort === undefined ? undefined : createHarnessMetrics();
-    const metricsServer: MetricsServer | undefined = metrics && (await serveMetrics(metrics.registry, { port: metricsPort!, ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}) }));
+    const metricsServer: MetricsServer | undefined =
+      metrics && (await serveMetrics(metrics.registry, { port: metricsPort!, ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}) }));
     if (metricsServer) ctx.stderr.write(`harness metrics at ${metricsServer.url}\n`);
     try {
       for (const name of names) {

@@ -21,13 +21,26 @@ const sampleApp: ReadonlyArray<ReadonlyArray<{ name: string; calls: readonly str
 ];
 
 function managed(name: string, env: Record<string, string>): ManagedService {
-  return { kind: 'managed', name, health: '/health', command: [process.execPath, ...tsNodeArgs(repoPath(`services/${name}/main.ts`))], env, cwd: repoPath('.'), faultlineAware: true };
+  return {
+    kind: 'managed',
+    name,
+    health: '/health',
+    command: [process.execPath, ...tsNodeArgs(repoPath(`services/${name}/main.ts`))],
+    env,
+    cwd: repoPath('.'),
+    faultlineAware: true,
+  };
 }
 
 async function run(ctx: CommandContext): Promise<ExitCode> {
   let values;
   try {
-    ({ values } = parseArgs({ args: ctx.argv, options: { profile: { type: 'string', default: 'resilient' }, seed: { type: 'string', default: '1' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: ctx.argv,
+      options: { profile: { type: 'string', default: 'resilient' }, seed: { type: 'string', default: '1' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     throw new FaultlineError('FL_USAGE', `${(error as Error).message}\n${servicesCommand.usage}`);
   }
@@ -38,7 +51,10 @@ async function run(ctx: CommandContext): Promise<ExitCode> {
   // a secret we drew would have to be printed, into scrollback and CI logs.
   const adminSecret = ctx.env[adminSecretEnv] || undefined;
   if (adminSecret !== undefined && adminSecret.length < minAdminSecretLength) {
-    throw new FaultlineError('FL_USAGE', `${adminSecretEnv}: expected at least ${minAdminSecretLength} characters (e.g. $(openssl rand -hex 16)), got ${adminSecret.length}`);
+    throw new FaultlineError(
+      'FL_USAGE',
+      `${adminSecretEnv}: expected at least ${minAdminSecretLength} characters (e.g. $(openssl rand -hex 16)), got ${adminSecret.length}`,
+    );
   }
 
   const started: RunningService[] = [];
@@ -72,7 +88,8 @@ async function run(ctx: CommandContext): Promise<ExitCode> {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       // If a service dies on its own, say so but keep the others up for poking.
-      for (const service of started) void service.exited.then((e) => !ctx.signal.aborted && ctx.stderr.write(`${service.name} exited (code ${e.code}, signal ${e.signal})\n`));
+      for (const service of started)
+        void service.exited.then((e) => !ctx.signal.aborted && ctx.stderr.write(`${service.name} exited (code ${e.code}, signal ${e.signal})\n`));
     });
     return ExitCode.Ok;
   } finally {
@@ -91,7 +108,7 @@ export const servicesCommand: Command = {
     '  --profile P  policy profile of every service (default resilient)',
     '  --seed N     seed of every random decision (default 1)',
     '',
-    'The services\' fault hook (/__faultline/fault) is off unless FAULTLINE_ADMIN_SECRET is set',
+    "The services' fault hook (/__faultline/fault) is off unless FAULTLINE_ADMIN_SECRET is set",
     '(16+ characters): then every service has it, for requests carrying that value in the',
     'x-faultline-secret header. The secret is never printed.',
   ].join('\n'),

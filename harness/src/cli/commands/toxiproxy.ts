@@ -25,13 +25,22 @@ export const toxiproxyCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(
       ctx.argv,
-      { host: { type: 'string' }, port: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, 'allow-host': { type: 'string', multiple: true } },
+      {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        seed: { type: 'string' },
+        config: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+      },
       usage,
       false,
     );
     const port = parseNumberOption(values.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port (0-65535)');
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
-    const allowedHosts = (values['allow-host'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+    const allowedHosts = (values['allow-host'] ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     const server = await startToxiproxy({ host: values.host, port, seed, configFile: values.config, allowedHosts });
     ctx.stdout.write(`faultline toxiproxy listening on ${server.url} (seed ${server.seed})\n`);
     try {

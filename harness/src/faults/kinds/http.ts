@@ -55,7 +55,8 @@ export const httpFault: FaultKind<z.infer<typeof document>, HttpFault> = {
     delayMs: doc.delay === undefined ? 0 : parseDuration(doc.delay)!,
   }),
   slot: (fault) => `an http fault on ${fault.service}`,
-  describe: (fault) => `http ${fault.status || ''} ${Math.round(fault.rate * 100)}%${fault.delayMs ? ` +${fault.delayMs}ms` : ''} on ${fault.service}`.replace('  ', ' '),
+  describe: (fault) =>
+    `http ${fault.status || ''} ${Math.round(fault.rate * 100)}%${fault.delayMs ? ` +${fault.delayMs}ms` : ''} on ${fault.service}`.replace('  ', ' '),
   target: (fault) => fault.service,
   detail: (fault) => {
     const status = fault.status ? `status ${fault.status} for ${Math.round(fault.rate * 1000) / 10}%` : '';

@@ -74,7 +74,9 @@ export const toxicFault: FaultKind<ToxicDocument, ToxicFault> = {
   describe: (fault) => `${fault.toxic} ${fault.caller} -> ${fault.callee} (${fault.stream}${fault.toxicity < 1 ? `, toxicity ${fault.toxicity}` : ''})`,
   target: (fault) => formatLink(fault),
   detail: (fault) => {
-    const attributes = Object.entries(fault.attributes).map(([name, value]) => `${name}=${value}`).join(' ');
+    const attributes = Object.entries(fault.attributes)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
     const toxicity = fault.toxicity < 1 ? ` toxicity=${fault.toxicity}` : '';
     return `${fault.toxic} ${formatLink(fault)} (proxy ${proxyName(fault)}, ${fault.stream}${toxicity}${attributes ? `, ${attributes}` : ''})`;
   },

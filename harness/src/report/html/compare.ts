@@ -26,7 +26,16 @@ export function renderComparisonSections(results: readonly RunResult[]): string 
     return `<tr><td>${escapeHtml(name)}<div class="expr">${escapeHtml(first.expression)}</div></td><td>${escapeHtml(first.window)}</td><td class="num">${escapeHtml(formatThreshold(first.op, first.threshold, displayUnit(first)))}</td>${cells.join('')}</tr>`;
   });
   const perProfile = results.map((r) =>
-    [`<section class="profile">`, renderHeader(r, 'h2'), renderCharts(r), '<h3>Fault evidence</h3>', renderFaultTable(r), '<h3>Environment</h3>', renderEnvironment(r), '</section>'].join('\n'),
+    [
+      `<section class="profile">`,
+      renderHeader(r, 'h2'),
+      renderCharts(r),
+      '<h3>Fault evidence</h3>',
+      renderFaultTable(r),
+      '<h3>Environment</h3>',
+      renderEnvironment(r),
+      '</section>',
+    ].join('\n'),
   );
   return [
     `<h1>${escapeHtml(scenario.name)}: ${results.length} profiles compared</h1>`,

@@ -16,7 +16,9 @@ import { STYLES } from './styles.ts';
 export function renderHtml(results: readonly RunResult[]): string {
   if (results.length === 0) throw new FaultlineError('FL_USAGE', 'renderHtml needs at least one result');
   const single = results.length === 1;
-  const title = single ? `${resultTitle(results[0]!)}: ${verdictWord(results[0]!.verdict)}` : `${results[0]!.scenario.name}: ${results.map((r) => `${r.profile} ${verdictWord(r.verdict)}`).join(', ')}`;
+  const title = single
+    ? `${resultTitle(results[0]!)}: ${verdictWord(results[0]!.verdict)}`
+    : `${results[0]!.scenario.name}: ${results.map((r) => `${r.profile} ${verdictWord(r.verdict)}`).join(', ')}`;
   const body = single ? renderResultSections(results[0]!) : renderComparisonSections(results);
   return [
     '<!doctype html>',

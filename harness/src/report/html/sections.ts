@@ -29,7 +29,14 @@ export function renderCharts(result: RunResult): string {
     renderTimeChart({ title: 'Throughput, errors and dropped requests per second', unit: 'req/s', durationMs, lines: throughputLines(result), bands }),
     renderTimeChart({ title: 'Latency from scheduled send (p50, p99)', unit: 'ms', durationMs, lines: latencyLines(result), bands }),
     renderBreakerTimeline(result),
-    renderTimeChart({ title: 'Retry amplification (attempts per call, per scrape interval)', unit: '×', durationMs, lines: amplificationLines(result), bands, minYMax: 1 }),
+    renderTimeChart({
+      title: 'Retry amplification (attempts per call, per scrape interval)',
+      unit: '×',
+      durationMs,
+      lines: amplificationLines(result),
+      bands,
+      minYMax: 1,
+    }),
     '</div>',
   ].join('\n');
 }

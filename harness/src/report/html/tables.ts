@@ -67,7 +67,14 @@ export function renderWindowTable(result: RunResult): string {
       td(escapeHtml(formatMs(w.latency.p50)), 'num'),
       td(escapeHtml(formatMs(w.latency.p99)), 'num'),
       td(escapeHtml(formatMs(w.latency.max)), 'num'),
-      td(escapeHtml(Object.entries(w.errorsByKind).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', '))),
+      td(
+        escapeHtml(
+          Object.entries(w.errorsByKind)
+            .filter(([, n]) => n > 0)
+            .map(([kind, n]) => `${kind} ${n}`)
+            .join(', '),
+        ),
+      ),
       '</tr>',
     ].join(''),
   );

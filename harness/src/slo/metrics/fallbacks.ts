@@ -6,5 +6,9 @@ export const fallbacks: MetricEvaluator<'fallbacks'> = {
   unit: 'count',
   label: (metric) => `fallbacks${scopeOf(metric)}`,
   measure: (metric, context) =>
-    counterIncrease(context, 'dependency_request_duration_seconds_count', { service: metric.service, dependency: metric.dependency, labels: { outcome: 'fallback' } }),
+    counterIncrease(context, 'dependency_request_duration_seconds_count', {
+      service: metric.service,
+      dependency: metric.dependency,
+      labels: { outcome: 'fallback' },
+    }),
 };

@@ -7,5 +7,9 @@ export const shortCircuits: MetricEvaluator<'short_circuits'> = {
   unit: 'count',
   label: (metric) => `short circuits${scopeOf(metric)}`,
   measure: (metric, context) =>
-    counterIncrease(context, 'dependency_request_duration_seconds_count', { service: metric.service, dependency: metric.dependency, labels: { outcome: 'short_circuit' } }),
+    counterIncrease(context, 'dependency_request_duration_seconds_count', {
+      service: metric.service,
+      dependency: metric.dependency,
+      labels: { outcome: 'short_circuit' },
+    }),
 };

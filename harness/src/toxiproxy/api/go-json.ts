@@ -27,7 +27,8 @@ function goSyntaxError(text: string, v8Message: string): string {
   const token = /Unexpected token '(.)'/.exec(v8Message)?.[1];
   const char = position ? text.charAt(Number(position[1])) : (token ?? text.trim().charAt(0));
   if (/after JSON/.test(v8Message)) return `invalid character '${char}' after top-level value`;
-  if (/property name/.test(v8Message) && !/after property name/.test(v8Message)) return `invalid character '${char}' looking for beginning of object key string`;
+  if (/property name/.test(v8Message) && !/after property name/.test(v8Message))
+    return `invalid character '${char}' looking for beginning of object key string`;
   if (/after property name/.test(v8Message)) return `invalid character '${char}' after object key`;
   return `invalid character '${char}' looking for beginning of value`;
 }

@@ -16,7 +16,8 @@ export function decodeProxy(value: unknown, defaults: ProxySpec): ProxySpec {
 /** Decodes `/populate`'s array and checks every entry before anything is created. */
 export function decodePopulate(value: unknown): ProxySpec[] {
   if (!Array.isArray(value)) {
-    const kind = value === null ? undefined : typeof value === 'object' ? 'object' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'bool';
+    const kind =
+      value === null ? undefined : typeof value === 'object' ? 'object' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'bool';
     if (kind === undefined) return [];
     throw badRequestBody(`json: cannot unmarshal ${kind} into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`);
   }

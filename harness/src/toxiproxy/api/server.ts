@@ -46,7 +46,13 @@ export function createApiServer(proxies: ProxyCollection, metrics: () => ProxyMe
       return;
     }
     if (req.headers.origin !== undefined) {
-      return sendApiError(res, new ApiError('cross-origin request refused: the Toxiproxy API has no CORS and serves no web page; call it from a program (curl, a Toxiproxy client), not a browser', 403));
+      return sendApiError(
+        res,
+        new ApiError(
+          'cross-origin request refused: the Toxiproxy API has no CORS and serves no web page; call it from a program (curl, a Toxiproxy client), not a browser',
+          403,
+        ),
+      );
     }
     const hostRefusal = hostGuard(req.headers.host);
     if (hostRefusal !== undefined) return sendApiError(res, new ApiError(hostRefusal, 403));

@@ -10,9 +10,10 @@ import type { ToxicKind } from './toxic.ts';
 
 /** Every toxic type by its API name. Adding a toxic: one file plus one line here. */
 const kinds: ReadonlyMap<string, ToxicKind> = new Map(
-  ([latencyToxic, bandwidthToxic, slowCloseToxic, timeoutToxic, resetPeerToxic, slicerToxic, limitDataToxic, noopToxic] as ToxicKind[]).map(
-    (kind) => [kind.type, kind],
-  ),
+  ([latencyToxic, bandwidthToxic, slowCloseToxic, timeoutToxic, resetPeerToxic, slicerToxic, limitDataToxic, noopToxic] as ToxicKind[]).map((kind) => [
+    kind.type,
+    kind,
+  ]),
 );
 
 export function toxicKind(type: string): ToxicKind | undefined {
