@@ -4,6 +4,14 @@
 import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
+// A reader that went away (`faultline list | head`) is not our failure: further output is
+// dropped, and a run still finishes and cleans up before the process exits.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 register();
 const { main } = await import('../harness/src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

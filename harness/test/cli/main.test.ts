@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { captureIo as capture } from '../scenario/capture.ts';
@@ -14,5 +16,15 @@ describe('faultline CLI entry', () => {
     const c = capture();
     expect(await main(['--version'], c.io)).toBe(0);
     expect(c.text().stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('the faultline bin', () => {
+  it('stops quietly when its reader goes away (faultline list | head -1)', () => {
+    const bin = fileURLToPath(new URL('../../../bin/faultline.js', import.meta.url));
+    const out = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" list | head -1`], { encoding: 'utf8', timeout: 30_000 });
+    expect(out.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(out.stderr).not.toContain('EPIPE');
+    expect(out.status).toBe(0);
   });
 });
