@@ -111,6 +111,18 @@ describe('chart data of saved real runs', () => {
     expect(spans.map((s) => s.state)).toContain(1);
   });
 
+  it('reads exactly 1 in every interval of saved naive runs (no retries), outage and crash included', () => {
+    for (const name of ['dispatch-outage-naive', 'crash-restart-naive'] as const) {
+      const lines = amplificationLines(savedResult(name));
+      expect(lines.length, name).toBeGreaterThan(0);
+      for (const line of lines) {
+        const values = line.points.map((p) => p[1]).filter((v) => v !== null);
+        expect(values.length, `${name} ${line.name}`).toBeGreaterThan(0);
+        expect(new Set(values), `${name} ${line.name}`).toEqual(new Set([1]));
+      }
+    }
+  });
+
   it('gives one amplification line per scraped dependency, each point at a scrape time after the first, finite or a gap', () => {
     for (const name of ['dispatch-outage-resilient', 'crash-restart-naive'] as const) {
       const result = savedResult(name);
