@@ -14,7 +14,7 @@ export { buildPolicies, type DependencyPolicies } from './client/policies.ts';
 export { RetryBudget } from './client/retry-budget.ts';
 export { DEADLINE_HEADER, Deadline, deadlineFromHeader } from './deadline.ts';
 export { IdempotencyStore, idempotencyKeyOf } from './idempotency.ts';
-export { callOutcomes, attemptOutcomes, createServiceMetrics, type CallOutcome, type ServiceMetrics } from './metrics.ts';
+export { callOutcomes, attemptOutcomes, createServiceMetrics, type CallOutcome, type FailedCallOutcome, type ServiceMetrics } from './metrics.ts';
 export { builtinProfiles, profileNames, type ProfileName } from './profile/builtin.ts';
 export { builtinProfile, loadProfileFile, ProfileError, profileFromEnv, resolveProfileFile } from './profile/load.ts';
 export { policyFor, profileSchema, type DependencyPolicy, type Profile, type ProfileFile } from './profile/schema.ts';

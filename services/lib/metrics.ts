@@ -1,8 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** What the caller finally got from one logical dependency call. */
-export const callOutcomes = ['success', 'error', 'timeout', 'rejected', 'short_circuit', 'fallback'] as const;
+/**
+ * Why one logical dependency call ended: the dependency answered (`success`), or how it failed.
+ * Whether a fallback then answered the caller is a separate fact (the `fallback` label), so a
+ * short-circuited call rescued by its fallback still counts as a short circuit.
+ */
+export const callOutcomes = ['success', 'error', 'timeout', 'rejected', 'short_circuit'] as const;
 export type CallOutcome = (typeof callOutcomes)[number];
+/** How a call failed: every outcome but success. */
+export type FailedCallOutcome = Exclude<CallOutcome, 'success'>;
+export const failedCallOutcomes = callOutcomes.filter((o): o is FailedCallOutcome => o !== 'success');
 /** What one network attempt got. */
 export const attemptOutcomes = ['success', 'error', 'timeout'] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
@@ -18,9 +25,10 @@ const latencyBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 export interface ServiceMetrics {
   registry: Registry;
   httpServerDuration: Histogram<'route' | 'method' | 'status'>;
-  dependencyDuration: Histogram<'dependency' | 'outcome'>;
+  dependencyDuration: Histogram<'dependency' | 'outcome' | 'fallback'>;
   dependencyCalls: Counter<'dependency'>;
   dependencyAttempts: Counter<'dependency' | 'outcome'>;
+  dependencyUnsent: Counter<'dependency' | 'outcome'>;
   breakerState: Gauge<'dependency'>;
   breakerTransitions: Counter<'dependency' | 'to'>;
   bulkheadActive: Gauge<'dependency'>;
@@ -62,15 +70,26 @@ export function createServiceMetrics(options: ServiceMetricsOptions): ServiceMet
     }),
     dependencyDuration: new Histogram({
       name: 'dependency_request_duration_seconds',
-      help: 'Duration of one logical dependency call (all attempts), by what the caller finally got.',
-      labelNames: ['dependency', 'outcome'],
+      help: 'Duration of one logical dependency call (all attempts), by why it ended (outcome) and whether a fallback answered (fallback).',
+      labelNames: ['dependency', 'outcome', 'fallback'],
       buckets: latencyBucketsSeconds,
       registers,
     }),
-    dependencyCalls: new Counter({ name: 'dependency_calls_total', help: 'Logical calls to a dependency.', labelNames: ['dependency'], registers }),
+    dependencyCalls: new Counter({
+      name: 'dependency_calls_total',
+      help: 'Logical calls that made at least one network attempt, counted when the call ends, together with its attempts.',
+      labelNames: ['dependency'],
+      registers,
+    }),
     dependencyAttempts: new Counter({
       name: 'dependency_attempts_total',
-      help: 'Network attempts to a dependency; attempts/calls is retry amplification.',
+      help: 'Network attempts of the calls in dependency_calls_total, counted when their call ends; attempts/calls is retry amplification.',
+      labelNames: ['dependency', 'outcome'],
+      registers,
+    }),
+    dependencyUnsent: new Counter({
+      name: 'dependency_calls_unsent_total',
+      help: 'Logical calls that ended before any network attempt (breaker open, bulkhead full, deadline spent), by outcome; not in dependency_calls_total.',
       labelNames: ['dependency', 'outcome'],
       registers,
     }),
@@ -137,7 +156,10 @@ export function createServiceMetrics(options: ServiceMetricsOptions): ServiceMet
 export function zeroDependency(metrics: ServiceMetrics, dependency: string): void {
   metrics.dependencyCalls.labels({ dependency }).inc(0);
   for (const outcome of attemptOutcomes) metrics.dependencyAttempts.labels({ dependency, outcome }).inc(0);
-  for (const outcome of callOutcomes) metrics.dependencyDuration.zero({ dependency, outcome });
+  for (const outcome of failedCallOutcomes) metrics.dependencyUnsent.labels({ dependency, outcome }).inc(0);
+  // Every possible (outcome, fallback) pair: a fallback only ever answers a failed call.
+  metrics.dependencyDuration.zero({ dependency, outcome: 'success', fallback: 'false' });
+  for (const outcome of failedCallOutcomes) for (const fallback of ['true', 'false']) metrics.dependencyDuration.zero({ dependency, outcome, fallback });
   metrics.bulkheadActive.labels({ dependency }).set(0);
   metrics.bulkheadQueued.labels({ dependency }).set(0);
   metrics.bulkheadRejections.labels({ dependency }).inc(0);

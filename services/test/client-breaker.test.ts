@@ -34,6 +34,10 @@ describe('the circuit breaker', () => {
     expect(await metricValue(metrics.registry, 'circuit_breaker_transitions_total', { to: 'half_open' })).toBe(1);
     expect(await metricValue(metrics.registry, 'circuit_breaker_transitions_total', { to: 'closed' })).toBe(1);
     expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'short_circuit' })).toBe(1);
+    // The short-circuited call is not a call with no attempt (that would read below 1×).
+    expect(await metricValue(metrics.registry, 'dependency_calls_unsent_total', { outcome: 'short_circuit' })).toBe(1);
+    expect(await metricValue(metrics.registry, 'dependency_calls_total')).toBe(4);
+    expect(await metricValue(metrics.registry, 'dependency_attempts_total')).toBe(4);
   });
 
   it('re-opens when the half-open trial call fails', async () => {

@@ -38,7 +38,9 @@ describe('the bulkhead', () => {
     expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'rejected' })).toBe(2);
     expect(await metricValue(metrics.registry, 'bulkhead_active')).toBe(0);
     expect(await metricValue(metrics.registry, 'bulkhead_queued')).toBe(0);
-    // Rejected calls never became network attempts.
+    // Rejected calls never became network attempts, nor calls: they are calls never sent.
     expect(await metricValue(metrics.registry, 'dependency_attempts_total')).toBe(3);
+    expect(await metricValue(metrics.registry, 'dependency_calls_total')).toBe(3);
+    expect(await metricValue(metrics.registry, 'dependency_calls_unsent_total', { outcome: 'rejected' })).toBe(2);
   });
 });

@@ -16,8 +16,10 @@ describe('the fallback', () => {
   it('answers with the caller’s fallback when the callee is down', async () => {
     const { client, metrics } = makeClient(cleanup, await downUrl(), { fallback: true });
     const result = await client.request({ method: 'GET', path: '/passengers/p-1', fallback: () => ({ status: 200, body: { id: 'p-1', cached: true } }) });
-    expect(result).toMatchObject({ outcome: 'fallback', status: 200, body: { cached: true } });
-    expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'fallback' })).toBe(1);
+    // The call failed (error) and the fallback answered: two facts, two labels.
+    expect(result).toMatchObject({ outcome: 'error', fallback: true, status: 200, body: { cached: true } });
+    expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'error', fallback: 'true' })).toBe(1);
+    expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { fallback: 'false' })).toBe(0);
     expect(await metricValue(metrics.registry, 'dependency_attempts_total', { outcome: 'error' })).toBe(1);
   });
 
@@ -28,7 +30,7 @@ describe('the fallback', () => {
       retry: { maxRetries: 1, backoff: 'constant', initialDelayMs: 5, maxDelayMs: 5, jitter: false, onlyIdempotent: true },
     });
     const result = await client.request({ method: 'GET', path: '/x', fallback: () => ({ status: 202, body: { pending: true } }) });
-    expect(result.outcome).toBe('fallback');
+    expect(result).toMatchObject({ outcome: 'error', fallback: true });
     expect(stub.count).toBe(2);
   });
 
@@ -42,6 +44,7 @@ describe('the fallback', () => {
   it('lets the failure through when the caller has nothing to fall back on (no cached value)', async () => {
     const { client, metrics } = makeClient(cleanup, await downUrl(), { fallback: true });
     await expect(client.request({ method: 'GET', path: '/x', fallback: () => undefined })).rejects.toBeInstanceOf(DependencyError);
-    expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'error' })).toBe(1);
+    expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'error', fallback: 'false' })).toBe(1);
+    expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { fallback: 'true' })).toBe(0);
   });
 });

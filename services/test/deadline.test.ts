@@ -36,7 +36,7 @@ describe('deadline propagation', () => {
     const { client } = makeClient(cleanup, stub.url, { timeoutMs: 5000, fallback: true }, { deadlineReserveMs: 300 });
     const deadline = new Deadline(600);
     const answer = await client.request({ method: 'GET', path: '/x', deadline, fallback: () => ({ status: 200, body: 'cached' }) });
-    expect(answer.outcome).toBe('fallback');
+    expect(answer).toMatchObject({ outcome: 'timeout', fallback: true });
     // The attempt was cut at about 600 − 300 ms: the caller's budget is not yet spent.
     expect(deadline.remainingMs()).toBeGreaterThan(0);
     expect(Number(stub.headers[0]![DEADLINE_HEADER])).toBeLessThanOrEqual(300);
@@ -49,6 +49,10 @@ describe('deadline propagation', () => {
     await expect(client.request({ method: 'GET', path: '/x', deadline: expired })).rejects.toBeInstanceOf(DependencyError);
     expect(stub.count).toBe(0);
     expect(await metricValue(metrics.registry, 'dependency_request_duration_seconds', { outcome: 'timeout' })).toBe(1);
+    // Not a call with no attempt: a call never sent.
+    expect(await metricValue(metrics.registry, 'dependency_calls_unsent_total', { outcome: 'timeout' })).toBe(1);
+    expect(await metricValue(metrics.registry, 'dependency_calls_total')).toBe(0);
+    expect(await metricValue(metrics.registry, 'dependency_attempts_total')).toBe(0);
   });
 
   it('a callee stops work past the deadline: a slowed dispatch assigns no driver for a caller that gave up', async () => {

@@ -18,8 +18,11 @@ describe('service metrics', () => {
     for (const dependency of ['passenger', 'dispatch', 'notification']) {
       zero('dependency_calls_total', { dependency });
       for (const outcome of ['success', 'error', 'timeout']) zero('dependency_attempts_total', { dependency, outcome });
-      for (const outcome of ['success', 'error', 'timeout', 'rejected', 'short_circuit', 'fallback'])
-        zero('dependency_request_duration_seconds_count', { dependency, outcome });
+      zero('dependency_request_duration_seconds_count', { dependency, outcome: 'success', fallback: 'false' });
+      for (const outcome of ['error', 'timeout', 'rejected', 'short_circuit']) {
+        zero('dependency_calls_unsent_total', { dependency, outcome });
+        for (const fallback of ['true', 'false']) zero('dependency_request_duration_seconds_count', { dependency, outcome, fallback });
+      }
       zero('circuit_breaker_state', { dependency });
       for (const to of ['open', 'half_open', 'closed']) zero('circuit_breaker_transitions_total', { dependency, to });
       for (const name of ['bulkhead_active', 'bulkhead_queued', 'bulkhead_rejections_total']) zero(name, { dependency });

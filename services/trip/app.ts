@@ -70,7 +70,7 @@ export const tripService: ServiceDefinition = {
       if (who.status === 404) return errorReply(422, 'unknown_passenger', `no passenger ${input.passengerId}`);
       if (who.status !== 200) return errorReply(502, 'passenger_error', `passenger answered ${who.status}`);
       const profile = who.body as { id: string; name: string };
-      if (who.outcome === 'fallback') degraded.push('passenger');
+      if (who.fallback) degraded.push('passenger');
       else passengerCache.set(profile.id, { id: profile.id, name: profile.name });
 
       const id = `t-${ctx.seed}-${++sequence}`;
@@ -103,7 +103,7 @@ export const tripService: ServiceDefinition = {
         if (error instanceof DependencyError) return unavailable(error, 'dispatch');
         throw error;
       }
-      if (assignment.outcome === 'fallback') degraded.push('dispatch');
+      if (assignment.fallback) degraded.push('dispatch');
       else if (assignment.status === 200 || assignment.status === 201) {
         const body = assignment.body as { driverId: string; etaSeconds: number };
         trip.status = 'driver_assigned';

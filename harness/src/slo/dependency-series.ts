@@ -3,17 +3,24 @@ import type { DependencyPoint } from '../model/result.ts';
 
 type Counter = 'calls' | 'attempts' | 'timeouts' | 'rejections' | 'shortCircuits' | 'fallbacks';
 
-/** Which scraped sample feeds which counter of a DependencyPoint. */
-function counterOf(name: string, labels: Readonly<Record<string, string>>): Counter | undefined {
+/**
+ * Which counters of a DependencyPoint a scraped sample feeds. One call's duration sample can
+ * feed two: `outcome` says why the call ended and `fallback` whether a fallback answered, so a
+ * short-circuited call the fallback answered is both a short circuit and a fallback (the same
+ * reading as the short_circuits and fallbacks SLOs).
+ */
+function countersOf(name: string, labels: Readonly<Record<string, string>>): Counter[] {
   switch (name) {
     case 'dependency_calls_total':
-      return 'calls';
+      return ['calls'];
+    case 'dependency_attempts_total':
+      return labels.outcome === 'timeout' ? ['attempts', 'timeouts'] : ['attempts'];
     case 'bulkhead_rejections_total':
-      return 'rejections';
+      return ['rejections'];
     case 'dependency_request_duration_seconds_count':
-      return labels.outcome === 'short_circuit' ? 'shortCircuits' : labels.outcome === 'fallback' ? 'fallbacks' : undefined;
+      return [...(labels.outcome === 'short_circuit' ? (['shortCircuits'] as const) : []), ...(labels.fallback === 'true' ? (['fallbacks'] as const) : [])];
     default:
-      return undefined;
+      return [];
   }
 }
 
@@ -36,12 +43,7 @@ export function dependencySeries(scrapes: readonly Scrape[]): DependencyPoint[] 
       const point = byPair.get(key) ?? newPoint(scrape.atMs, service, dependency);
       byPair.set(key, point);
       if (sample.name === 'circuit_breaker_state') point.breakerState = sample.value;
-      if (sample.name === 'dependency_attempts_total') {
-        point.attempts += sample.value;
-        if (sample.labels.outcome === 'timeout') point.timeouts += sample.value;
-      }
-      const counter = counterOf(sample.name, sample.labels);
-      if (counter) point[counter] += sample.value;
+      for (const counter of countersOf(sample.name, sample.labels)) point[counter] += sample.value;
     }
     points.push(...byPair.values());
   }

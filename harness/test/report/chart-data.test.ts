@@ -54,6 +54,22 @@ describe('chart data', () => {
     ]);
   });
 
+  it('reads exactly 1 in every interval without retries, however many calls the breaker short-circuited', () => {
+    // Short-circuited calls are not calls (the services count them as unsent): they grow
+    // shortCircuits and fallbacks only.
+    const result = buildRunResult({
+      dependencySeries: [
+        point(0, { calls: 10, attempts: 10 }),
+        point(1000, { calls: 12, attempts: 12, shortCircuits: 40, fallbacks: 40 }),
+        point(2000, { calls: 20, attempts: 20, shortCircuits: 41, fallbacks: 41 }),
+      ],
+    });
+    expect(amplificationLines(result)[0]!.points).toEqual([
+      [1000, 1],
+      [2000, 1],
+    ]);
+  });
+
   it('bands each applied fault from applied to removed, and skips one never applied', () => {
     const base = buildRunResult();
     const bands = faultBands(buildRunResult({ faults: [...base.faults, { id: 'f2', kind: 'crash', target: 'drivers', error: 'no such service' }] }));
@@ -93,6 +109,18 @@ describe('chart data of saved real runs', () => {
     // Each span starts at a scrape that saw its state.
     for (const span of spans) expect(points.find((p) => p.t === span.fromMs)?.breakerState).toBe(span.state);
     expect(spans.map((s) => s.state)).toContain(1);
+  });
+
+  it('reads exactly 1 in every interval of saved naive runs (no retries), outage and crash included', () => {
+    for (const name of ['dispatch-outage-naive', 'crash-restart-naive'] as const) {
+      const lines = amplificationLines(savedResult(name));
+      expect(lines.length, name).toBeGreaterThan(0);
+      for (const line of lines) {
+        const values = line.points.map((p) => p[1]).filter((v) => v !== null);
+        expect(values.length, `${name} ${line.name}`).toBeGreaterThan(0);
+        expect(new Set(values), `${name} ${line.name}`).toEqual(new Set([1]));
+      }
+    }
   });
 
   it('gives one amplification line per scraped dependency, each point at a scrape time after the first, finite or a gap', () => {

@@ -50,6 +50,16 @@ describe('analysis of a dispatch outage on the resilient profile', () => {
       shortCircuits: 0,
       fallbacks: 0,
     });
+    // Once the breaker is open, calls are short-circuited before any attempt: short circuits and
+    // fallbacks grow (the same 20 calls: two labels of one observation), calls and attempts do not.
+    expect(result.dependencySeries.find((point) => point.t === 5200)).toMatchObject({ calls: 84, attempts: 108, shortCircuits: 20, fallbacks: 20 });
+  });
+
+  it('measures retry amplification over the calls that reached the network only', () => {
+    // At the 9200 scrape: calls sent 84 + 64 = 148 (the 36 short-circuited are not calls);
+    // attempts 60 + 64 successes + 48 timeouts = 172. Counting the short circuits as calls with no
+    // attempt would read 172 / 184 = 0.93× for a run that did retry.
+    expect(slos['retry_amplification < 2.5']!.measured).toBeCloseTo(172 / 148, 12);
   });
 
   it('computes the requests the outage touched from the scrapes and keeps the rest of the record', () => {

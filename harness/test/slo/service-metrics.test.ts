@@ -19,9 +19,13 @@ describe('counter metrics from scrapes', () => {
       dep('dispatch', 'pricing', 'dependency_attempts_total', 3 * n, { outcome: 'timeout' }),
       dep('dispatch', 'drivers', 'dependency_attempts_total', 1 * n, { outcome: 'timeout' }),
       dep('dispatch', 'pricing', 'bulkhead_rejections_total', 2 * n),
-      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 4 * n, { outcome: 'fallback' }),
-      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 5 * n, { outcome: 'short_circuit' }),
-      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 50 * n, { outcome: 'success' }),
+      // Why a call ended (outcome) and whether a fallback answered (fallback) are two labels:
+      // fallbacks = (1 + 3)·n, short circuits = (3 + 2)·n.
+      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 1 * n, { outcome: 'error', fallback: 'true' }),
+      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 3 * n, { outcome: 'short_circuit', fallback: 'true' }),
+      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 2 * n, { outcome: 'short_circuit', fallback: 'false' }),
+      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 7 * n, { outcome: 'timeout', fallback: 'false' }),
+      dep('dispatch', 'pricing', 'dependency_request_duration_seconds_count', 50 * n, { outcome: 'success', fallback: 'false' }),
       metric('side_effect_duplicates_total', { service: 'dispatch' }, 6 * n),
     ]);
   const run = recording({ durationMs: 10_000, windows, scrapes: [at(2000, 1), at(4000, 2), at(7000, 5)] });
@@ -129,6 +133,30 @@ describe('retry amplification', () => {
 
   it('cannot be measured when no call was made in the window', () => {
     expect(verdictOf(run, slo({ kind: 'retry_amplification' }, '<', 2, 'recovery')).measured).toBeNull();
+  });
+
+  it('leaves out calls never sent: a breaker that short-circuits cannot pull it below 1', () => {
+    // No retries: every call that reached the network made one attempt (10, then 20 more); the
+    // breaker refused 50 more before any attempt, counted apart as unsent.
+    const noRetries = recording({
+      durationMs: 10_000,
+      windows,
+      scrapes: [
+        scrape(1000, 'trip', [
+          dep('trip', 'dispatch', 'dependency_calls_total', 10),
+          dep('trip', 'dispatch', 'dependency_attempts_total', 10, { outcome: 'success' }),
+          dep('trip', 'dispatch', 'dependency_calls_unsent_total', 0, { outcome: 'short_circuit' }),
+        ]),
+        scrape(5000, 'trip', [
+          dep('trip', 'dispatch', 'dependency_calls_total', 30),
+          dep('trip', 'dispatch', 'dependency_attempts_total', 15, { outcome: 'success' }),
+          dep('trip', 'dispatch', 'dependency_attempts_total', 15, { outcome: 'error' }),
+          dep('trip', 'dispatch', 'dependency_calls_unsent_total', 50, { outcome: 'short_circuit' }),
+        ]),
+      ],
+    });
+    expect(verdictOf(noRetries, slo({ kind: 'retry_amplification' }, '==', 1, 'fault')).measured).toBe(1);
+    expect(verdictOf(noRetries, slo({ kind: 'retry_amplification' }, '==', 1, 'whole')).measured).toBe(1);
   });
 });
 

@@ -4,6 +4,7 @@ import { DEADLINE_HEADER, type Deadline } from '../deadline.ts';
 import type { CallOutcome, ServiceMetrics } from '../metrics.ts';
 import type { DependencyPolicy } from '../profile/schema.ts';
 import type { Random } from '../random.ts';
+import { CallRecord } from './call-record.ts';
 import { AttemptTimeoutError, DeadlineExceededError, DependencyError, HttpStatusError, attemptOutcomeOf, callOutcomeOf } from './errors.ts';
 import type { OutboundSlots } from './outbound-slots.ts';
 import { buildPolicies, type DependencyPolicies } from './policies.ts';
@@ -17,7 +18,10 @@ export interface DependencyResponse {
 
 /** A response and how it was obtained: from the dependency, or from the caller's fallback. */
 export interface DependencyResult extends DependencyResponse {
-  outcome: 'success' | 'fallback';
+  /** Why the call ended: `success` when the dependency answered, else how it failed. */
+  outcome: CallOutcome;
+  /** True when the caller's fallback answered instead of the dependency (outcome is then the failure). */
+  fallback: boolean;
 }
 
 export interface DependencyRequest {
@@ -60,18 +64,17 @@ const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
 
 /**
  * The resilient HTTP client for one dependency: a keep-alive undici Pool behind the profile's
- * policies. Every call is counted once (calls, duration by outcome); every network attempt is
- * counted by its own outcome.
+ * policies. Every call is counted once, when it ends (call-record.ts): its duration by outcome
+ * and fallback, and either the call with all its network attempts or, when it never reached
+ * the network, as unsent.
  */
 export class DependencyClient {
   readonly dependency: string;
   private readonly pool: Pool;
   private readonly policies: DependencyPolicies;
-  private readonly labels: { dependency: string };
 
   constructor(private readonly options: DependencyClientOptions) {
     this.dependency = options.dependency;
-    this.labels = { dependency: options.dependency };
     this.pool = new Pool(options.baseUrl);
     this.policies = buildPolicies(options.dependency, options.policy, options.metrics, options.random);
   }
@@ -83,29 +86,34 @@ export class DependencyClient {
   async request(request: DependencyRequest): Promise<DependencyResult> {
     const { metrics, policy } = this.options;
     const startedMs = performance.now();
+    const record = new CallRecord();
     let outcome: CallOutcome = 'success';
-    metrics.dependencyCalls.inc(this.labels);
+    let fallback = false;
     this.policies.budget?.recordCall();
     const mayRetry = idempotentMethods.has(request.method) || request.idempotencyKey !== undefined || policy.retry?.onlyIdempotent === false;
     const chain = mayRetry ? this.policies.retryable : this.policies.once;
     try {
-      const response = await chain.execute(({ signal }) => this.attempt(request, signal), request.signal);
-      return { ...response, outcome: 'success' };
+      const response = await chain.execute(({ signal }) => this.attempt(request, signal, record), request.signal);
+      return { ...response, outcome, fallback };
     } catch (error) {
-      outcome = callOutcomeOf(error);
-      const fallback = policy.fallback && request.fallback ? request.fallback() : undefined;
-      if (fallback) {
-        outcome = 'fallback';
-        return { ...fallback, outcome: 'fallback' };
+      const failed = callOutcomeOf(error);
+      outcome = failed;
+      const answer = policy.fallback && request.fallback ? request.fallback() : undefined;
+      if (answer) {
+        fallback = true;
+        return { ...answer, outcome, fallback };
       }
-      throw new DependencyError(this.dependency, outcome, error);
+      throw new DependencyError(this.dependency, failed, error);
     } finally {
-      metrics.dependencyDuration.observe({ ...this.labels, outcome }, (performance.now() - startedMs) / 1000);
+      record.end(metrics, this.dependency, { outcome, fallback, seconds: (performance.now() - startedMs) / 1000 });
     }
   }
 
-  /** One network attempt. `policySignal` aborts on the profile timeout or the caller's abort. */
-  private async attempt(request: DependencyRequest, policySignal: AbortSignal): Promise<DependencyResponse> {
+  /**
+   * One try. `policySignal` aborts on the profile timeout or the caller's abort. A try that finds
+   * the caller's deadline already spent sends nothing and is no network attempt.
+   */
+  private async attempt(request: DependencyRequest, policySignal: AbortSignal, record: CallRecord): Promise<DependencyResponse> {
     const remainingMs = request.deadline ? Math.max(0, request.deadline.remainingMs() - (this.options.deadlineReserveMs ?? 0)) : undefined;
     if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineExceededError(this.dependency);
     const deadlineSignal = remainingMs !== undefined ? AbortSignal.timeout(remainingMs) : undefined;
@@ -113,11 +121,11 @@ export class DependencyClient {
     try {
       const response = await this.send(request, signal, remainingMs);
       if (response.status >= 500 || response.status === 429) throw new HttpStatusError(this.dependency, response.status, response.body);
-      this.options.metrics.dependencyAttempts.inc({ ...this.labels, outcome: 'success' });
+      record.attempted('success');
       return response;
     } catch (raw) {
       const error = this.classify(raw, request, policySignal, deadlineSignal);
-      this.options.metrics.dependencyAttempts.inc({ ...this.labels, outcome: error instanceof DeadlineExceededError ? 'timeout' : attemptOutcomeOf(error) });
+      record.attempted(error instanceof DeadlineExceededError ? 'timeout' : attemptOutcomeOf(error));
       throw error;
     }
   }

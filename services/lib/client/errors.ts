@@ -1,5 +1,5 @@
 import { BrokenCircuitError, BulkheadRejectedError, IsolatedCircuitError } from 'cockatiel';
-import type { AttemptOutcome, CallOutcome } from '../metrics.ts';
+import type { AttemptOutcome, FailedCallOutcome } from '../metrics.ts';
 
 /** The dependency answered with a status that counts as a failure (5xx, 429). */
 export class HttpStatusError extends Error {
@@ -32,7 +32,7 @@ export class DeadlineExceededError extends Error {
 /** A logical call failed; `outcome` says how (timeout, short_circuit, …), `cause` the last error. */
 export class DependencyError extends Error {
   readonly dependency: string;
-  readonly outcome: Exclude<CallOutcome, 'success' | 'fallback'>;
+  readonly outcome: FailedCallOutcome;
   /** Status of the last answer, when the dependency answered at all. */
   readonly status: number | undefined;
   constructor(dependency: string, outcome: DependencyError['outcome'], cause: unknown) {
@@ -53,7 +53,8 @@ export function isTransientFailure(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('UND_ERR') || code.startsWith('E')) && code !== 'UND_ERR_ABORTED';
 }
 
-export function callOutcomeOf(error: unknown): DependencyError['outcome'] {
+/** Why a call failed, from the error its last try ended with. */
+export function callOutcomeOf(error: unknown): FailedCallOutcome {
   if (error instanceof BulkheadRejectedError) return 'rejected';
   if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) return 'short_circuit';
   if (error instanceof AttemptTimeoutError || error instanceof DeadlineExceededError) return 'timeout';

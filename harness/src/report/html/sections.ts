@@ -30,7 +30,7 @@ export function renderCharts(result: RunResult): string {
     renderTimeChart({ title: 'Latency from scheduled send (p50, p99)', unit: 'ms', durationMs, lines: latencyLines(result), bands }),
     renderBreakerTimeline(result),
     renderTimeChart({
-      title: 'Retry amplification (attempts per call, per scrape interval)',
+      title: 'Retry amplification (attempts per call that reached the network, per scrape interval)',
       unit: '×',
       durationMs,
       lines: amplificationLines(result),

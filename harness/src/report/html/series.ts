@@ -1,4 +1,5 @@
 import type { DependencyPoint, RunResult } from '../../model/result.ts';
+import { retryAmplification } from '../../slo/amplification.ts';
 import type { ChartLine, TimeBand } from './chart.ts';
 
 /**
@@ -68,9 +69,11 @@ export function groupByDependency(points: readonly DependencyPoint[]): Map<strin
 }
 
 /**
- * Retry amplification per scrape interval and dependency: attempts / calls made since the
- * previous scrape; no value (a gap) when no calls were made. A counter that went down means the
- * service restarted, so its new value is the increase.
+ * Retry amplification per scrape interval and dependency, by the SLO's definition
+ * (slo/amplification.ts): attempts / calls that reached the network, both counted when the
+ * call ended since the previous scrape; no value (a gap) when no such call ended. Calls never
+ * sent (breaker open, bulkhead full) are not in either counter. A counter that went down means
+ * the service restarted, so its new value is the increase.
  */
 export function amplificationLines(result: RunResult): ChartLine[] {
   return [...groupByDependency(result.dependencySeries)].map(([name, points], i) => ({
@@ -78,8 +81,7 @@ export function amplificationLines(result: RunResult): ChartLine[] {
     color: DEPENDENCY_COLORS[i % DEPENDENCY_COLORS.length]!,
     points: points.slice(1).map((p, j) => {
       const previous = points[j]!;
-      const calls = increase(previous.calls, p.calls);
-      return [p.t, calls > 0 ? increase(previous.attempts, p.attempts) / calls : null] as const;
+      return [p.t, retryAmplification(increase(previous.attempts, p.attempts), increase(previous.calls, p.calls))] as const;
     }),
   }));
 }
