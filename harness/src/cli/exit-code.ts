@@ -42,9 +42,10 @@ export function exitCodeForError(error: unknown): ExitCode {
   return isFaultlineError(error) ? exitCodeByErrorCode[error.code] : ExitCode.Environment;
 }
 
-/** Exit code of one result: pass 0, fail 1, inconclusive 3, interrupted 130. */
+/** Exit code of one result: pass 0, fail 1, inconclusive 3, interrupted 130 (the CLI entry
+ * makes it 143 when the signal was SIGTERM). */
 export function exitCodeFor(result: Pick<RunResult, 'status' | 'verdict'>): ExitCode {
-  if (result.status === 'interrupted') return ExitCode.Interrupted;
+  if (result.status === 'interrupted' || result.verdict === 'interrupted') return ExitCode.Interrupted;
   if (result.verdict === 'pass') return ExitCode.Ok;
   if (result.verdict === 'fail') return ExitCode.SloFailed;
   return ExitCode.Environment;
@@ -55,4 +56,20 @@ const severity: readonly ExitCode[] = [ExitCode.Ok, ExitCode.SloFailed, ExitCode
 /** The worst of several exit codes: interrupted > terminated > environment > usage > SLO missed > ok. */
 export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
   return codes.reduce<ExitCode>((worst, code) => (severity.indexOf(code) > severity.indexOf(worst) ? code : worst), ExitCode.Ok);
+}
+
+/**
+ * Exit code of `faultline compare`: 0 when every profile got its expected verdict; 1 when one
+ * did not; 3 when a run was inconclusive and that was not expected; 130 when a run was
+ * interrupted or never ran (the CLI entry makes it 143 for SIGTERM).
+ */
+export function exitCodeForComparison(
+  results: readonly Pick<RunResult, 'profile' | 'status' | 'verdict'>[],
+  expected: ReadonlyMap<string, RunResult['verdict']>,
+  profilesCompared: number,
+): ExitCode {
+  if (results.length < profilesCompared || results.some((r) => exitCodeFor(r) === ExitCode.Interrupted)) return ExitCode.Interrupted;
+  const wrong = results.filter((r) => expected.get(r.profile) !== r.verdict);
+  if (wrong.length === 0) return ExitCode.Ok;
+  return wrong.some((r) => r.verdict === 'inconclusive') ? ExitCode.Environment : ExitCode.SloFailed;
 }

@@ -70,6 +70,8 @@ const recordingSchema = z.strictObject({
     platform: z.string(),
     cpus: finite,
   }),
+  // Optional (absent = not interrupted), so version-1 files without it still read.
+  interruption: z.strictObject({ phase: z.enum(['start-up', 'warm-up', 'load', 'teardown']), atMs: finite.exactOptional() }).exactOptional(),
 });
 
 const fileSchema = z.strictObject({

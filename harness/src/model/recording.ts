@@ -32,6 +32,20 @@ export interface Recording {
   /** Windows resolved by the plan (copied so analysis needs nothing else). */
   windows: readonly { name: string; startMs: number; endMs: number }[];
   environment: RunEnvironment;
+  /** Where a signal stopped the run; absent when none did (recordings written before this field
+   * existed lack it too, and are judged as if every window had completed). */
+  interruption?: Interruption;
+}
+
+/** The part of the run a signal arrived in. `start-up`: the system was being brought up (nothing
+ * of the load ran); `warm-up`: the unrecorded warm-up; `load`: the recorded load, `atMs` into it;
+ * `teardown`: after the load had run to its end (faults being removed, services stopped). */
+export type InterruptionPhase = 'start-up' | 'warm-up' | 'load' | 'teardown';
+
+export interface Interruption {
+  phase: InterruptionPhase;
+  /** With `load`: ms since t = 0 of the load when the signal arrived (at most durationMs). */
+  atMs?: number;
 }
 
 export type RequestErrorKind =

@@ -1,4 +1,4 @@
-import type { FaultRecord, RunEnvironment } from './recording.ts';
+import type { FaultRecord, Interruption, RunEnvironment } from './recording.ts';
 
 /**
  * The result of one run: `result.json` is this object (a typed, documented contract, see
@@ -16,8 +16,10 @@ export interface RunResult {
   /** How the run ended (chaostoolkit-style closed set). */
   status: 'completed' | 'failed' | 'aborted' | 'interrupted';
   /** pass: every SLO met; fail: one missed; inconclusive: a fault touched no traffic, or the run
-   * did not complete. */
-  verdict: 'pass' | 'fail' | 'inconclusive';
+   * failed; interrupted: a signal stopped it (see `interruption`), so it is not judged as a whole. */
+  verdict: 'pass' | 'fail' | 'inconclusive' | 'interrupted';
+  /** Where a signal stopped the run; absent when none did. */
+  interruption?: Interruption;
   /** Why the verdict is inconclusive, or why the run failed. */
   reasons: readonly string[];
   windows: readonly WindowStats[];
@@ -96,4 +98,14 @@ export interface SloVerdict {
   margin: number | null;
   /** A sentence for humans, e.g. `p(99) was 412 ms, threshold < 800 ms (388 ms to spare)`. */
   detail: string;
+  /** Why `measured` is null (`the breaker never opened in window fault`), or why the SLO was not
+   * judged (its window was not reached, or only partly); absent otherwise. */
+  reason?: string;
+  /** Absent when the SLO's window ran to its end. `partial`: the run was interrupted inside the
+   * window, so `measured` covers only its start up to the interruption and `passed` is false
+   * (not judged); `not-reached`: interrupted before the window started, nothing measured. */
+  coverage?: WindowCoverage;
 }
+
+/** How much of an SLO's window a run covered, when not all of it. */
+export type WindowCoverage = 'partial' | 'not-reached';

@@ -1,12 +1,15 @@
 import type { RunResult, WindowStats } from '../model/result.ts';
 import { palette } from './ansi.ts';
 import { displayUnit, formatMs, formatValue, trim } from './format.ts';
-import { verdictWord } from './labels.ts';
+import { sloState, verdictWord } from './labels.ts';
 import { renderTable } from './table.ts';
 
 export interface ComparisonOptions {
   /** ANSI colours. Default: false. */
   color?: boolean;
+  /** The verdict expected of each profile (`compare --expect`): each verdict is then marked
+   * `(expected)` or `(expected <verdict>)`. Default: no marks. */
+  expectations?: ReadonlyMap<string, RunResult['verdict']> | undefined;
 }
 
 /**
@@ -17,7 +20,12 @@ export function renderComparison(results: readonly RunResult[], opts: Comparison
   const c = palette(opts.color ?? false);
   if (results.length === 0) return 'no results to compare\n';
   const header = ['', ...results.map((r) => c.bold(r.profile))];
-  const verdicts = ['verdict', ...results.map((r) => colourVerdict(r.verdict, c))];
+  const expected = (r: RunResult) => {
+    const want = opts.expectations?.get(r.profile);
+    if (want === undefined) return '';
+    return want === r.verdict ? ` ${c.green('✓')} ${c.dim('expected')}` : ` ${c.red('✗')} expected ${want}`;
+  };
+  const verdicts = ['verdict', ...results.map((r) => colourVerdict(r.verdict, c) + expected(r))];
   const rows: string[][] = [header, verdicts];
 
   for (const name of sloNames(results)) {
@@ -26,7 +34,11 @@ export function renderComparison(results: readonly RunResult[], opts: Comparison
       ...results.map((r) => {
         const slo = r.slos.find((s) => s.name === name);
         if (!slo) return c.dim('—');
-        return `${slo.passed ? c.green('✓') : c.red('✗')} ${formatValue(slo.measured, displayUnit(slo))}`;
+        const state = sloState(slo);
+        if (state === 'not-reached') return c.dim('not reached');
+        const value = formatValue(slo.measured, displayUnit(slo));
+        if (state === 'partial') return c.yellow(`~ ${value} (partial)`);
+        return `${state === 'met' ? c.green('✓') : c.red('✗')} ${value}`;
       }),
     ]);
   }

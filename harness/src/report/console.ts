@@ -47,8 +47,10 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     detail: undefined as string | undefined,
     totalMs: 0,
     last: undefined as SecondProgress | undefined,
-    errors: 0,
-    dropped: 0,
+    /** Counts since the last progress line (non-interactive), so it shows rates over its interval. */
+    interval: { seconds: 0, sent: 0, errors: 0, dropped: 0 },
+    /** Faults whose `fault on` line was printed and `fault off` not yet: the console shows a fault
+     * as active only once it has said so, whatever the runner's own view at that second. */
     active: new Set<string>(),
     statusShown: false,
     lastProgressAtMs: 0,
@@ -75,16 +77,20 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     if (state.last) {
       parts.push(`${formatAt(state.last.elapsedMs)}/${formatAt(state.totalMs || state.last.totalMs)}`);
       parts.push(`${trim(state.last.reqPerSec, 1)} req/s`, `p99 ${formatMs(state.last.p99Ms)}`);
-      parts.push((state.errors > 0 ? c.red : c.dim)(`errors ${state.errors}`));
-      parts.push((state.dropped > 0 ? c.yellow : c.dim)(`dropped ${state.dropped}`));
+      parts.push((state.last.errors > 0 ? c.red : c.dim)(`errors ${trim(state.last.errors, 1)}/s`));
+      parts.push((state.last.dropped > 0 ? c.yellow : c.dim)(`dropped ${trim(state.last.dropped, 1)}/s`));
     }
     if (state.active.size > 0) parts.push(c.yellow(`faults: ${[...state.active].join(', ')}`));
     return parts.join('  ');
   };
 
+  /** Rates over the seconds since the previous progress line (every number a per-second rate,
+   * so errors/s sits next to req/s), p99 of the last second. */
   const progressLine = (s: SecondProgress): string => {
-    const faults = s.activeFaults.length > 0 ? `  faults: ${s.activeFaults.join(', ')}` : '';
-    return `[${formatAt(s.elapsedMs)}/${formatAt(s.totalMs)}] ${trim(s.reqPerSec, 1)} req/s  p99 ${formatMs(s.p99Ms)}  errors ${state.errors}  dropped ${state.dropped}${faults}`;
+    const { seconds, sent, errors, dropped } = state.interval;
+    const rate = (n: number) => trim(n / Math.max(1, seconds), 1);
+    const faults = state.active.size > 0 ? `  faults: ${[...state.active].join(', ')}` : '';
+    return `[${formatAt(s.elapsedMs)}/${formatAt(s.totalMs)}] ${rate(sent)} req/s  p99 ${formatMs(s.p99Ms)}  errors ${rate(errors)}/s  dropped ${rate(dropped)}/s${faults}`;
   };
 
   return {
@@ -106,13 +112,16 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
     },
     onSecond(s) {
       state.last = s;
-      state.errors += s.errors;
-      state.dropped += s.dropped;
-      state.active = new Set(s.activeFaults);
       if (interactive) return drawStatus();
+      const interval = state.interval;
+      interval.seconds += 1;
+      interval.sent += s.reqPerSec;
+      interval.errors += s.errors;
+      interval.dropped += s.dropped;
       if (s.elapsedMs - state.lastProgressAtMs >= progressEveryMs) {
         state.lastProgressAtMs = s.elapsedMs;
         write(progressLine(s) + '\n');
+        state.interval = { seconds: 0, sent: 0, errors: 0, dropped: 0 };
       }
     },
     onFault(e: FaultEvent) {

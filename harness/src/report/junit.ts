@@ -1,6 +1,6 @@
 import type { RunResult, SloVerdict } from '../model/result.ts';
 import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
-import { faultEvidence, faultLabel, resultTitle } from './labels.ts';
+import { faultEvidence, faultLabel, resultTitle, sloState, sloStateWord } from './labels.ts';
 import { escapeXmlText, xmlAttrs } from './xml.ts';
 import { writeTextFile } from '../util/write-text-file.ts';
 
@@ -17,7 +17,12 @@ export function renderJunit(results: readonly RunResult[]): string {
   const suites = results.map(renderSuite);
   const totals = results
     .map(counts)
-    .reduce((a, b) => ({ tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors }), { tests: 0, failures: 0, errors: 0 });
+    .reduce((a, b) => ({ tests: a.tests + b.tests, failures: a.failures + b.failures, errors: a.errors + b.errors, skipped: a.skipped + b.skipped }), {
+      tests: 0,
+      failures: 0,
+      errors: 0,
+      skipped: 0,
+    });
   const time = seconds(results.reduce((sum, r) => sum + r.durationMs, 0));
   return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${xmlAttrs({ name: 'faultline', ...totals, time })}>`, ...suites, '</testsuites>', ''].join(
     '\n',
@@ -28,13 +33,19 @@ export async function writeJunit(results: readonly RunResult[], file: string): P
   await writeTextFile(file, renderJunit(results));
 }
 
-function counts(result: RunResult): { tests: number; failures: number; errors: number } {
+function counts(result: RunResult): { tests: number; failures: number; errors: number; skipped: number } {
   const inconclusive = result.verdict === 'inconclusive' ? 1 : 0;
-  return { tests: result.slos.length + inconclusive, failures: result.slos.filter((s) => !s.passed).length, errors: inconclusive };
+  const states = result.slos.map(sloState);
+  return {
+    tests: result.slos.length + inconclusive,
+    failures: states.filter((s) => s === 'missed').length,
+    errors: inconclusive,
+    skipped: states.filter((s) => s === 'partial' || s === 'not-reached').length,
+  };
 }
 
 function renderSuite(result: RunResult): string {
-  const attrs = xmlAttrs({ name: resultTitle(result), ...counts(result), skipped: 0, time: seconds(result.durationMs), timestamp: result.startedAt });
+  const attrs = xmlAttrs({ name: resultTitle(result), ...counts(result), time: seconds(result.durationMs), timestamp: result.startedAt });
   const properties = Object.entries({
     runId: result.runId,
     seed: result.seed,
@@ -51,7 +62,13 @@ function renderSuite(result: RunResult): string {
 
 function renderSloCase(result: RunResult, slo: SloVerdict): string {
   const attrs = xmlAttrs({ name: slo.name, classname: result.scenario.name, time: 0 });
-  if (slo.passed) return `    <testcase ${attrs}/>`;
+  const state = sloState(slo);
+  if (state === 'met') return `    <testcase ${attrs}/>`;
+  if (state === 'partial' || state === 'not-reached') {
+    // Not judged: its window did not complete (the run was interrupted), so neither pass nor failure.
+    const message = `${sloStateWord(state)}: ${slo.reason ?? slo.detail}`;
+    return [`    <testcase ${attrs}>`, `      <skipped ${xmlAttrs({ message })}/>`, '    </testcase>'].join('\n');
+  }
   const message = `${slo.name} (${slo.window}): measured ${formatValue(slo.measured, displayUnit(slo))}, threshold ${formatThreshold(slo.op, slo.threshold, displayUnit(slo))}, margin ${formatMargin(slo.margin, displayUnit(slo))}`;
   const body = [slo.detail, `expression: ${slo.expression}`, `window: ${slo.window}`].join('\n');
   return [`    <testcase ${attrs}>`, `      <failure ${xmlAttrs({ message, type: 'SloMissed' })}>${escapeXmlText(body)}</failure>`, '    </testcase>'].join(

@@ -1,7 +1,8 @@
 import type { FaultRecord } from '../model/recording.ts';
-import type { RunResult } from '../model/result.ts';
+import type { RunResult, SloVerdict } from '../model/result.ts';
+import { describeInterruption } from '../slo/coverage.ts';
 
-/** `PASS`, `FAIL`, `INCONCLUSIVE`. */
+/** `PASS`, `FAIL`, `INCONCLUSIVE`, `INTERRUPTED`. */
 export function verdictWord(verdict: RunResult['verdict']): string {
   return verdict.toUpperCase();
 }
@@ -30,4 +31,34 @@ export function faultEvidence(fault: FaultRecord): string {
   if (fault.requestsAffected !== undefined) parts.push(`${fault.requestsAffected} requests affected`);
   if (fault.error) parts.push(`error: ${fault.error}`);
   return parts.join(', ');
+}
+
+/** What reporters show for one SLO: only an SLO whose window completed is met or missed. */
+export type SloState = 'met' | 'missed' | 'partial' | 'not-reached';
+
+export function sloState(slo: Pick<SloVerdict, 'passed' | 'coverage'>): SloState {
+  return slo.coverage ?? (slo.passed ? 'met' : 'missed');
+}
+
+/** `met`, `missed`, `partial`, `not reached`. */
+export function sloStateWord(state: SloState): string {
+  return state === 'not-reached' ? 'not reached' : state;
+}
+
+/** Counts of SLO states in one short phrase: `all 5 SLOs met`, `1 of 5 SLOs missed`, and for an
+ * interrupted run `2 met, 1 missed, 1 partial, 1 not reached (of 5 SLOs)`. */
+export function sloCountsPhrase(slos: readonly Pick<SloVerdict, 'passed' | 'coverage'>[]): string {
+  const states = slos.map(sloState);
+  const count = (state: SloState) => states.filter((s) => s === state).length;
+  const total = slos.length;
+  if (count('partial') + count('not-reached') === 0) {
+    return count('missed') === 0 ? `all ${total} SLOs met` : `${count('missed')} of ${total} SLOs missed`;
+  }
+  const parts = (['met', 'missed', 'partial', 'not-reached'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${sloStateWord(s)}`);
+  return `${parts.join(', ')} (of ${total} SLOs)`;
+}
+
+/** `interrupted during load at 33.0 s of 52.0 s`; undefined for a run no signal stopped. */
+export function interruptionLine(result: Pick<RunResult, 'interruption' | 'durationMs'>): string | undefined {
+  return result.interruption && `interrupted ${describeInterruption(result.interruption, result.durationMs)}`;
 }

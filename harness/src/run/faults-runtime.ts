@@ -12,7 +12,10 @@ function targetOf(fault: FaultSpec): string {
  */
 export class FaultsRuntime {
   private readonly records = new Map<string, FaultRecord>();
+  /** Faults that may hold something in place: cleanup removes these. */
   private readonly active = new Set<string>();
+  /** Faults applied and not yet removed: what progress may call active. */
+  private readonly inEffect = new Set<string>();
   private readonly byId: Map<string, FaultSpec>;
 
   constructor(
@@ -29,8 +32,10 @@ export class FaultsRuntime {
     return describeFault(this.byId.get(id)!);
   }
 
+  /** Faults in effect: applied (the `fault on` event already sent) and not yet removed. A fault
+   * being applied is not listed, so progress never shows it before its `fault on` line. */
   activeLabels(): string[] {
-    return [...this.active].map((id) => this.label(id));
+    return [...this.inEffect].map((id) => this.label(id));
   }
 
   async apply(id: string): Promise<void> {
@@ -42,6 +47,7 @@ export class FaultsRuntime {
       await faultKindOf(fault).apply(fault, this.ctx);
       record.appliedAtMs = this.elapsedMs();
       this.onChange?.({ id, label: this.label(id), action: 'apply', atMs: record.appliedAtMs });
+      this.inEffect.add(id);
     } catch (error) {
       record.error = `apply failed: ${error instanceof Error ? error.message : String(error)}`;
       this.onChange?.({ id, label: this.label(id), action: 'apply', atMs: this.elapsedMs(), error: record.error });
@@ -55,6 +61,7 @@ export class FaultsRuntime {
     try {
       const evidence = await faultKindOf(fault).remove(fault, this.ctx);
       this.active.delete(id);
+      this.inEffect.delete(id);
       record.removedAtMs = this.elapsedMs();
       if (evidence.connectionsAffected !== undefined) record.connectionsAffected = evidence.connectionsAffected;
       if (evidence.requestsAffected !== undefined) record.requestsAffected = evidence.requestsAffected;

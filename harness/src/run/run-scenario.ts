@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { FaultlineError } from '../errors.ts';
+import { faultKindOf } from '../faults/index.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
@@ -9,7 +10,7 @@ import { Journal } from '../proxies/journal.ts';
 import { faultlineVersion } from '../util/version.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { FaultsRuntime } from './faults-runtime.ts';
-import type { Recording } from '../model/recording.ts';
+import type { Interruption, InterruptionPhase, Recording } from '../model/recording.ts';
 import { bringUp, type Stack } from './stack.ts';
 import { runTimeline } from './timeline.ts';
 
@@ -56,6 +57,38 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   let faults: FaultsRuntime | undefined;
   let scraper: Scraper | undefined;
   let recording: Recording | undefined;
+  // Where a signal arrives is noted the moment it arrives: the Recording says where the run was
+  // interrupted, and analysis marks the windows it did not complete.
+  let phase: InterruptionPhase = 'start-up';
+  let elapsedMs: (() => number) | undefined;
+  let interruption: Interruption | undefined;
+  const noteInterruption = () => {
+    const atMs = phase === 'load' && elapsedMs ? Math.round(Math.min(plan.durationMs, Math.max(0, elapsedMs()))) : undefined;
+    interruption ??= atMs === undefined ? { phase } : { phase, atMs };
+  };
+  if (options.signal?.aborted) noteInterruption();
+  options.signal?.addEventListener('abort', noteInterruption, { once: true });
+  const interrupted = (live: Stack | undefined): Recording => ({
+    runId,
+    scenario: plan.scenario.name,
+    scenarioFile: plan.scenario.file,
+    profile: plan.profile,
+    seed: plan.seed,
+    timeScale: plan.timeScale,
+    status: 'interrupted',
+    problems,
+    startedAt,
+    durationMs: plan.durationMs,
+    samples: [],
+    dropped: [],
+    scrapes: scraper?.scrapes ?? [],
+    faults: faults?.list() ?? plan.faults.map((f) => ({ id: f.id, kind: f.kind, target: faultKindOf(f).target(f) })),
+    windows: plan.windows,
+    environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion),
+    interruption: interruption ?? { phase },
+  });
+  let timelineStop: AbortController | undefined;
+  const stopTimeline = () => timelineStop?.abort();
   try {
     stack = await bringUp({
       topology: plan.topology,
@@ -72,10 +105,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     const { problems: undoProblems } = await stack.proxies.undoDeadRuns({ keepRunId: runId });
     problems.push(...undoProblems);
     const live = stack;
+    phase = 'warm-up';
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
     const originMs = clock.now() + startLeadMs;
     const elapsed = () => clock.now() - originMs;
+    elapsedMs = elapsed;
     const runtime = new FaultsRuntime(
       plan.faults,
       {
@@ -99,9 +134,9 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     });
 
     const target = live.serviceUrl(plan.load.target);
-    const timelineStop = new AbortController();
-    const stopTimeline = () => timelineStop.abort();
+    timelineStop = new AbortController();
     options.signal?.addEventListener('abort', stopTimeline, { once: true });
+    phase = 'load';
     events?.onPhase?.('load', `${(plan.durationMs / 1000).toFixed(1)} s of load at ${target}${plan.load.path}`);
     scraper.start();
     const timeline = runTimeline(plan.events, {
@@ -131,8 +166,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     });
     // Events planned at the very end of the load may still be pending: stop waiting, remove.
     timelineStop.abort();
-    options.signal?.removeEventListener('abort', stopTimeline);
     await timeline;
+    if (!load.aborted) phase = 'teardown';
     events?.onPhase?.('draining', 'removing faults, last scrape');
     problems.push(...(await runtime.removeAll()));
     await scraper.tick();
@@ -155,16 +190,29 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       faults: runtime.list(),
       windows: plan.windows,
       environment: environment(options.toxiproxyUrl ?? 'embedded', live.toxiproxyVersion),
+      ...(interruption || load.aborted ? { interruption: interruption ?? { phase: 'load', atMs: plan.durationMs } } : {}),
     };
+  } catch (error) {
+    // A signal during start-up or warm-up surfaces as an error from whatever was waiting; the
+    // run was interrupted, not broken: it still ends with a (mostly empty) recording.
+    if (!options.signal?.aborted) throw error;
+    recording = interrupted(stack);
   } finally {
+    // Every listener this run added to the caller's signal goes: `compare` runs several plans
+    // on one signal, and listeners left behind pile up (MaxListenersExceededWarning).
+    options.signal?.removeEventListener('abort', stopTimeline);
+    phase = 'teardown'; // for a signal from now on; one already noted keeps its place
     events?.onPhase?.('cleanup');
     if (faults) problems.push(...(await faults.removeAll()));
     await scraper?.stop();
     if (stack) problems.push(...(await stack.teardown()));
     if (journal && problems.length === 0) journal.forget();
+    options.signal?.removeEventListener('abort', noteInterruption);
   }
   // recording.problems is `problems` itself, so what cleanup met above is already in it.
   if (!recording) throw new FaultlineError('FL_ENVIRONMENT', 'the run ended before it recorded anything');
+  // A signal during teardown, after a complete load: the run still did not end on its own.
+  if (interruption && recording.status === 'completed') recording = { ...recording, status: 'interrupted', interruption };
   return recording;
 }
 
@@ -181,12 +229,12 @@ async function warmUp(plan: Plan, baseUrl: string, events: RunEvents | undefined
   });
 }
 
-function environment(toxiproxy: string, toxiproxyVersion: string): Recording['environment'] {
+function environment(toxiproxy: string, toxiproxyVersion: string | undefined): Recording['environment'] {
   return {
     faultlineVersion: faultlineVersion(),
     node: process.version,
     toxiproxy,
-    toxiproxyVersion,
+    ...(toxiproxyVersion === undefined ? {} : { toxiproxyVersion }),
     platform: `${process.platform}-${process.arch}`,
     cpus: cpus().length,
   };

@@ -67,6 +67,19 @@ function sloWindows(data: unknown): Located<string>[] {
   });
 }
 
+/** How many faults the file lists and the names of its windows, whether or not each parsed. */
+function writtenNames(data: unknown): rules.WrittenNames {
+  const faults = field(data, 'faults');
+  const windows = field(data, 'windows');
+  return {
+    faultCount: Array.isArray(faults) ? faults.length : 0,
+    windowNames: (Array.isArray(windows) ? windows : []).flatMap((w: unknown) => {
+      const name = salvage(nameText, field(w, 'name'));
+      return name === undefined ? [] : [name];
+    }),
+  };
+}
+
 /** Stages 1–3 on a parsed scenario file, on its own (the gate adds the topology's rules).
  * Every issue is reported, not just the first. */
 export function checkScenario(source: YamlSource): ScenarioCheck {
@@ -107,7 +120,8 @@ export function checkScenario(source: YamlSource): ScenarioCheck {
   if (name !== undefined && name !== fileName) issues.add(['name'], `'${name}' must match the file name '${fileName}' (or be left out)`);
 
   // Stage 3: cross-field rules.
-  const durationMs = load && load.stages.length > 0 ? rules.loadDurationMs(load) : undefined;
+  // A load whose duration is itself reported (0s) has no end to hold faults and windows against.
+  const durationMs = load && load.stages.length > 0 && load.stages.every((s) => s.durationMs > 0) ? rules.loadDurationMs(load) : undefined;
   for (const fault of faults) {
     if (durationMs !== undefined) rules.faultWithinLoad(fault, durationMs, issues);
     rules.httpFaultDoesSomething(fault, issues);
@@ -116,7 +130,7 @@ export function checkScenario(source: YamlSource): ScenarioCheck {
   rules.faultIdsUnique(faults, issues);
   rules.faultsDoNotCollide(faults, durationMs, issues);
   rules.windowsAreValid(windows, durationMs, issues);
-  rules.sloWindowsExist(sloWindows(data), { faults, windows, ...(load ? { load } : {}) }, durationMs, issues);
+  rules.sloWindowsExist(sloWindows(data), { faults, windows, ...(load ? { load } : {}) }, writtenNames(data), durationMs, issues);
 
   if (issues.issues.length > 0 || !load) return { issues: issues.sorted(), source, references };
   const doc = scenarioDocument.parse(data);

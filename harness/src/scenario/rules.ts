@@ -84,28 +84,42 @@ export function windowsAreValid(windows: readonly Located<WindowSpec>[], duratio
   }
 }
 
-/** Every SLO window exists, and the built-in ones it names are defined for these faults. */
+/** What the SLO window rule knows of the file beyond the parts that normalised. */
+export interface WrittenNames {
+  /** Entries under `faults:`, parsed or not: a fault whose `for` is malformed is still a fault. */
+  faultCount: number;
+  /** `name` of every entry under `windows:` with a well-formed name, even if its range is not. */
+  windowNames: readonly string[];
+}
+
+/**
+ * Every SLO window exists, and the built-in ones it names are defined for these faults. A
+ * fault or window that failed to parse still counts as written (its own issue says what is
+ * wrong), so no follow-on issue claims it is missing; the timing checks use the faults that did
+ * parse, which can only under-report (a later end or an earlier start would only confirm them).
+ */
 export function sloWindowsExist(
   sloWindows: readonly Located<string>[],
   parts: Omit<ScenarioParts, 'slos'>,
+  written: WrittenNames,
   durationMs: number | undefined,
   issues: IssueList,
 ): void {
-  const known = [...builtinWindows, ...parts.windows.map((w) => w.value.name)];
+  const known = [...new Set([...builtinWindows, ...parts.windows.map((w) => w.value.name), ...written.windowNames])];
   const faults = parts.faults.map((f) => f.value);
   for (const { path, value: window } of sloWindows) {
     if (!known.includes(window)) {
       issues.add(path, unknownName('window', window, known));
       continue;
     }
-    const problem = builtinWindowProblem(window, faults, durationMs);
+    const problem = builtinWindowProblem(window, faults, Math.max(written.faultCount, faults.length), durationMs);
     if (problem) issues.add(path, problem);
   }
 }
 
-function builtinWindowProblem(window: string, faults: readonly FaultSpec[], durationMs: number | undefined): string | undefined {
+function builtinWindowProblem(window: string, faults: readonly FaultSpec[], faultCount: number, durationMs: number | undefined): string | undefined {
   if (window === 'fault' || window === 'recovery') {
-    if (faults.length === 0) return `window '${window}' needs at least one fault`;
+    if (faultCount === 0) return `window '${window}' needs at least one fault`;
   }
   if (window === 'baseline' && faults.length > 0 && Math.min(...faults.map((f) => f.atMs)) <= 0) {
     return "window 'baseline' needs the first fault to start after 0s";

@@ -1,7 +1,8 @@
 import type { Recording } from '../model/recording.ts';
 import type { Scenario, SloSpec } from '../scenario/model.ts';
+import { coverageOf, coveredPart, describeInterruption, loadReachedMs } from './coverage.ts';
 import { dependencySeries } from './dependency-series.ts';
-import { unmeasured, type EvaluationContext, type MetricEvaluator } from './evaluator.ts';
+import { unmeasured, type EvaluationContext, type Measurement, type MetricEvaluator } from './evaluator.ts';
 import { faultEvidence } from './evidence.ts';
 import { evaluatorFor } from './metrics/registry.ts';
 import { outcomeOf } from './outcome.ts';
@@ -18,12 +19,15 @@ import { windowStats } from './window-stats.ts';
  * Recording and Scenario always give the same RunResult. Semantics per metric: docs/slos.md.
  */
 export function analyse(recording: Recording, scenario: Scenario): RunResult {
-  const traffic = new Map<string, { window: NamedWindow; traffic: Traffic }>();
-  for (const window of recording.windows) {
-    traffic.set(window.name, { window, traffic: trafficIn(recording, window) });
+  // An interrupted run is measured only over what ran: each window cut at the interruption.
+  const reachedMs = loadReachedMs(recording);
+  const traffic = new Map<string, WindowTraffic>();
+  for (const full of recording.windows) {
+    const window = coveredPart(full, reachedMs);
+    traffic.set(window.name, { window, full, traffic: trafficIn(recording, window) });
   }
   const scrapes = new ScrapeIndex(recording.scrapes);
-  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, scrapes));
+  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, scrapes, reachedMs));
   const faults = faultEvidence(recording.faults, scrapes, recording.durationMs);
   const { verdict, reasons } = outcomeOf(recording, faults, slos);
   return {
@@ -37,9 +41,10 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     durationMs: recording.durationMs,
     status: recording.status,
     verdict,
+    ...(recording.interruption ? { interruption: recording.interruption } : {}),
     reasons,
     windows: [...traffic.values()].map((entry) => windowStats(entry.window, entry.traffic)),
-    series: perSecondSeries(recording),
+    series: perSecondSeries(recording, reachedMs),
     dependencySeries: dependencySeries(recording.scrapes),
     faults,
     slos,
@@ -47,27 +52,48 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
   };
 }
 
-function evaluateSlo(
-  slo: SloSpec,
-  recording: Recording,
-  traffic: ReadonlyMap<string, { window: NamedWindow; traffic: Traffic }>,
-  scrapes: ScrapeIndex,
-): SloVerdict {
+interface WindowTraffic {
+  /** The part of the window the run covered (all of it unless interrupted). */
+  window: NamedWindow;
+  full: NamedWindow;
+  traffic: Traffic;
+}
+
+function evaluateSlo(slo: SloSpec, recording: Recording, traffic: ReadonlyMap<string, WindowTraffic>, scrapes: ScrapeIndex, reachedMs: number): SloVerdict {
   // The registry is typed per kind; here the metric and its evaluator are known to agree.
   const evaluator = evaluatorFor(slo.metric.kind) as MetricEvaluator;
   const label = evaluator.label(slo.metric);
   const inWindow = traffic.get(slo.window);
-  const measurement = inWindow
-    ? evaluator.measure(slo.metric, contextFor(recording, inWindow, traffic.get('baseline')?.traffic, scrapes))
-    : unmeasured(`window ${slo.window} is not in the recording`);
-  return sloVerdict({ slo, label, unit: evaluator.unit, display: evaluator.display, measurement });
+  const coverage = inWindow && coverageOf(inWindow.full, reachedMs);
+  const where = describeInterruption(recording.interruption ?? { phase: 'load', atMs: reachedMs }, recording.durationMs);
+  const verdictOf = (measurement: Measurement) => sloVerdict({ slo, label, unit: evaluator.unit, display: evaluator.display, measurement });
+  if (!inWindow) return verdictOf(unmeasured(`window ${slo.window} is not in the recording`));
+  if (coverage === 'not-reached') {
+    const reason = `window not reached: the run was interrupted ${where}`;
+    return {
+      ...verdictOf(unmeasured(reason)),
+      detail: `${label} not judged: window ${slo.window} was not reached, the run was interrupted ${where}`,
+      coverage,
+    };
+  }
+  const judged = verdictOf(evaluator.measure(slo.metric, contextFor(recording, inWindow, traffic.get('baseline')?.traffic, scrapes)));
+  if (coverage !== 'partial') return judged;
+  // Not judged: a threshold holds for the whole window, and only its start was seen.
+  const part = `only ${range(inWindow.window)} of ${range(inWindow.full)} ran`;
+  const reason = judged.reason === undefined ? `partial window: ${part}` : `partial window: ${part}; ${judged.reason}`;
+  return {
+    ...judged,
+    passed: false,
+    detail: `${judged.detail}; not judged: ${part} of window ${slo.window}, the run was interrupted ${where}`,
+    reason,
+    coverage,
+  };
 }
 
-function contextFor(
-  recording: Recording,
-  inWindow: { window: NamedWindow; traffic: Traffic },
-  baseline: Traffic | undefined,
-  scrapes: ScrapeIndex,
-): EvaluationContext {
+function range(window: NamedWindow): string {
+  return `${(window.startMs / 1000).toFixed(1)}–${(window.endMs / 1000).toFixed(1)} s`;
+}
+
+function contextFor(recording: Recording, inWindow: WindowTraffic, baseline: Traffic | undefined, scrapes: ScrapeIndex): EvaluationContext {
   return { recording, window: inWindow.window, traffic: inWindow.traffic, baseline, scrapes };
 }

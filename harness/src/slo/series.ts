@@ -9,8 +9,9 @@ import { trafficPerBucket } from './traffic.ts';
  * of them that failed, `dropped` the ones never sent; p50/p99 are nearest-rank latencies from
  * the scheduled time (0 for a second without sent requests).
  */
-export function perSecondSeries(recording: Recording): SecondStats[] {
-  const seconds = trafficPerBucket(recording, { startMs: 0, endMs: recording.durationMs }, 1000);
+export function perSecondSeries(recording: Recording, reachedMs = recording.durationMs): SecondStats[] {
+  // An interrupted run has no seconds after the interruption: they did not happen.
+  const seconds = trafficPerBucket(recording, { startMs: 0, endMs: reachedMs }, 1000);
   return seconds.map((traffic) => ({
     t: traffic.range.startMs,
     requests: traffic.samples.length,

@@ -51,6 +51,7 @@ export function sloVerdict({ slo, label, unit, display, measurement }: VerdictIn
       passed: false,
       margin: null,
       detail: `${label} could not be measured (${measurement.reason}), ${thresholdText}`,
+      reason: measurement.reason,
     };
   }
   const measured = measurement.value;

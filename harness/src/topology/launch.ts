@@ -112,8 +112,8 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     exited.then((e) => ({ kind: 'exited' as const, ...e })),
     spawnError.then((error) => ({ kind: 'spawn-error' as const, error })),
     timeout.then(() => ({ kind: 'timeout' as const })),
-    aborted.then(() => ({ kind: 'aborted' as const })),
-  ]);
+    aborted.promise.then(() => ({ kind: 'aborted' as const })),
+  ]).finally(aborted.dispose);
   if (started.kind === 'exited') return fail('FL_SERVICE_START', `exited during start-up (code ${started.code}, signal ${started.signal})`);
   if (started.kind === 'spawn-error') return fail('FL_SERVICE_START', `could not be spawned: ${started.error.message}`);
   if (started.kind === 'timeout') return fail('FL_SERVICE_START', `announced no address within ${startTimeoutMs} ms`);
@@ -188,10 +188,20 @@ async function isHealthy(url: string): Promise<boolean> {
   }
 }
 
-function abortPromise(signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return new Promise(() => undefined);
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+/**
+ * Resolves when `signal` aborts; `dispose` removes its listener. Every service start of every
+ * run adds one to the caller's signal, and `compare` runs many on one signal: a listener left
+ * behind per start soon trips node's MaxListenersExceededWarning.
+ */
+function abortPromise(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
+  if (!signal) return { promise: new Promise(() => undefined), dispose: () => undefined };
+  if (signal.aborted) return { promise: Promise.resolve(), dispose: () => undefined };
+  let onAbort = () => undefined as void;
+  const promise = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 /** A port free right now on 127.0.0.1 (for services that cannot announce their own). */

@@ -17,6 +17,23 @@ describe('faultline CLI entry', () => {
     expect(await main(['--version'], c.io)).toBe(0);
     expect(c.text().stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  for (const command of ['run', 'compare', 'plan']) {
+    it(`answers '${command} --time-scale -1' with the same clear message as '--time-scale=-1', not the help`, async () => {
+      const spaced = capture();
+      const joined = capture();
+      expect(await main([command, 'dispatch-outage', '--time-scale', '-1'], spaced.io)).toBe(2);
+      expect(await main([command, 'dispatch-outage', '--time-scale=-1'], joined.io)).toBe(2);
+      expect(spaced.text().stderr).toMatch(/^faultline: --time-scale expects a factor .*, got '-1'\n$/);
+      expect(spaced.text().stderr).toBe(joined.text().stderr);
+    });
+  }
+
+  it('still treats a dash word after an option as the next flag (only negative numbers are values)', async () => {
+    const c = capture();
+    expect(await main(['plan', 'dispatch-outage', '--seed', '--time-scale', '0.5'], c.io)).toBe(2);
+    expect(c.text().stderr).toMatch(/--seed/);
+  });
 });
 
 describe('the faultline bin', () => {

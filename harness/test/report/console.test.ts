@@ -46,7 +46,7 @@ function playRun(reporter: RunEvents): void {
 }
 
 describe('the console reporter, interactive', () => {
-  it('redraws one status line in place with phase, elapsed/total, req/s, p99, errors and active faults', () => {
+  it('redraws one status line in place with phase, elapsed/total, req/s, p99, errors/s, dropped/s and active faults', () => {
     const out = capture();
     const reporter = createConsoleReporter({ stream: out.stream, interactive: true, color: false });
     reporter.onPlan?.({ scenario: 's', profile: 'p', durationMs: 12_000, faults: [] });
@@ -63,7 +63,7 @@ describe('the console reporter, interactive', () => {
     });
     const text = out.text();
     const status = text.slice(text.lastIndexOf('\r\x1b[2K') + 5);
-    expect(status).toBe('load       5.0 s/12.0 s  19.5 req/s  p99 640 ms  errors 3  dropped 1  faults: f1 latency rides -> dispatch');
+    expect(status).toBe('load       5.0 s/12.0 s  19.5 req/s  p99 640 ms  errors 3/s  dropped 1/s  faults: f1 latency rides -> dispatch');
     expect(status).not.toContain('\n');
   });
 
@@ -122,8 +122,41 @@ describe('the console reporter, non-interactive', () => {
       .split('\n')
       .filter((l) => /^\[\d+\.\d s\/12\.0 s\]/.test(l));
     expect(progress).toEqual([
-      '[5.0 s/12.0 s] 20 req/s  p99 640 ms  errors 2  dropped 0  faults: f1 latency rides -> dispatch',
-      '[10.0 s/12.0 s] 20 req/s  p99 35 ms  errors 5  dropped 0',
+      '[5.0 s/12.0 s] 20 req/s  p99 640 ms  errors 0.4/s  dropped 0/s  faults: f1 latency rides -> dispatch',
+      '[10.0 s/12.0 s] 20 req/s  p99 35 ms  errors 0.6/s  dropped 0/s',
+    ]);
+  });
+
+  it('shows rates over the interval since the previous line, never a running total next to req/s', () => {
+    const out = capture();
+    const reporter = createConsoleReporter({ stream: out.stream, interactive: false, progressEveryMs: 2000 });
+    for (let second = 1; second <= 4; second++) {
+      reporter.onSecond?.({ elapsedMs: second * 1000, totalMs: 4000, reqPerSec: 30, p99Ms: 10, errors: 30, dropped: second, activeFaults: [] });
+    }
+    expect(out.text().split('\n').filter(Boolean)).toEqual([
+      '[2.0 s/4.0 s] 30 req/s  p99 10 ms  errors 30/s  dropped 1.5/s',
+      '[4.0 s/4.0 s] 30 req/s  p99 10 ms  errors 30/s  dropped 3.5/s',
+    ]);
+  });
+
+  it("shows a fault as active only after its 'fault on' line, and no longer after 'fault off'", () => {
+    const out = capture();
+    const reporter = createConsoleReporter({ stream: out.stream, interactive: false, progressEveryMs: 1000 });
+    const label = 'f1 down trip -> dispatch';
+    const second = (n: number) =>
+      reporter.onSecond?.({ elapsedMs: n * 1000, totalMs: 5000, reqPerSec: 10, p99Ms: 5, errors: 0, dropped: 0, activeFaults: [label] });
+    second(1); // the runner already counts it active while Toxiproxy is still being asked
+    reporter.onFault?.({ id: 'f1', label, action: 'apply', atMs: 1200 });
+    second(2);
+    reporter.onFault?.({ id: 'f1', label, action: 'remove', atMs: 2500 });
+    second(3);
+    const lines = out.text().split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      '[1.0 s/5.0 s] 10 req/s  p99 5 ms  errors 0/s  dropped 0/s',
+      `[1.2 s] fault on  ${label}`,
+      `[2.0 s/5.0 s] 10 req/s  p99 5 ms  errors 0/s  dropped 0/s  faults: ${label}`,
+      `[2.5 s] fault off ${label}`,
+      '[3.0 s/5.0 s] 10 req/s  p99 5 ms  errors 0/s  dropped 0/s',
     ]);
   });
 

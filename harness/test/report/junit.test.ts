@@ -18,6 +18,36 @@ describe('the XML checker used by these tests', () => {
 });
 
 describe('renderJunit', () => {
+  it('skips, neither passes nor fails, an SLO whose window an interrupted run did not complete', () => {
+    const [met, missed, third, fourth] = buildRunResult().slos;
+    const result = buildRunResult({
+      status: 'interrupted',
+      verdict: 'interrupted',
+      interruption: { phase: 'load', atMs: 15_000 },
+      slos: [
+        met!,
+        missed!,
+        { ...third!, passed: false, coverage: 'partial', reason: 'partial window: only 10.0–15.0 s of 10.0–20.0 s ran' },
+        {
+          ...fourth!,
+          measured: null,
+          margin: null,
+          passed: false,
+          coverage: 'not-reached',
+          reason: 'window not reached: the run was interrupted during load at 15.0 s of 30.0 s',
+        },
+      ],
+    });
+    const root = parseXml(renderJunit([result]));
+    expect(root.attrs).toMatchObject({ tests: '4', failures: '1', errors: '0', skipped: '2' });
+    const cases = findAll(root, 'testcase');
+    const skipped = cases.filter((c) => findAll(c, 'skipped').length > 0);
+    expect(skipped.map((c) => c.attrs.name)).toEqual([third!.name, fourth!.name]);
+    expect(findAll(skipped[0]!, 'skipped')[0]!.attrs.message).toBe('partial: partial window: only 10.0–15.0 s of 10.0–20.0 s ran');
+    expect(findAll(skipped[1]!, 'skipped')[0]!.attrs.message).toMatch(/^not reached: window not reached/);
+    expect(cases.filter((c) => findAll(c, 'failure').length > 0).map((c) => c.attrs.name)).toEqual([missed!.name]);
+  });
+
   it('writes one testsuite per result and one testcase per SLO, with the totals on testsuites', () => {
     const root = parseXml(renderJunit([buildRunResult(), passingResult({ profile: 'naive' })]));
     expect(root.name).toBe('testsuites');

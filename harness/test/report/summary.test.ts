@@ -37,10 +37,61 @@ describe('renderSummary', () => {
     expect(renderSummary(passingResult({ status: 'interrupted', verdict: 'inconclusive' }))).toContain('(run interrupted)');
   });
 
-  it('shows n/a for a value that could not be measured', () => {
+  it('shows n/a for a value that could not be measured, with the reason on the same row', () => {
     const base = buildRunResult();
-    const slos = [{ ...base.slos[2]!, measured: null, margin: null, passed: false }];
-    expect(renderSummary(buildRunResult({ slos }))).toMatch(/✗ +breaker opens fast +fault +n\/a +< 2000 ms +n\/a/);
+    const slos = [{ ...base.slos[2]!, measured: null, margin: null, passed: false, reason: 'the breaker never opened in window fault' }];
+    expect(renderSummary(buildRunResult({ slos }))).toMatch(/✗ +breaker opens fast +fault +n\/a +< 2000 ms +n\/a +the breaker never opened in window fault$/m);
+  });
+
+  it("takes an n/a's reason from its sentence when the result predates the reason field", () => {
+    const base = buildRunResult();
+    const detail = 'breaker time to open could not be measured (no circuit_breaker_state series was scraped), threshold < 2000 ms';
+    const slos = [{ ...base.slos[2]!, measured: null, margin: null, passed: false, detail }];
+    expect(renderSummary(buildRunResult({ slos }))).toMatch(/n\/a +no circuit_breaker_state series was scraped$/m);
+  });
+
+  describe('an interrupted run', () => {
+    const base = buildRunResult();
+    const [met, , third, fourth] = base.slos;
+    const result = buildRunResult({
+      status: 'interrupted',
+      verdict: 'interrupted',
+      durationMs: 52_000,
+      interruption: { phase: 'load', atMs: 33_000 },
+      reasons: ['The run was interrupted during load at 33.0 s of 52.0 s; 2 of 3 SLOs were not judged (window not complete).'],
+      slos: [
+        met!,
+        { ...third!, passed: false, coverage: 'partial', reason: 'partial window: only 12.0–33.0 s of 12.0–40.0 s ran' },
+        {
+          ...fourth!,
+          measured: null,
+          margin: null,
+          passed: false,
+          coverage: 'not-reached',
+          reason: 'window not reached: the run was interrupted during load at 33.0 s of 52.0 s',
+        },
+      ],
+    });
+    const lines = renderSummary(result).split('\n');
+
+    it('says INTERRUPTED and where, and counts only complete windows as met or missed', () => {
+      expect(lines).toContain('INTERRUPTED  1 met, 1 partial, 1 not reached (of 3 SLOs); interrupted during load at 33.0 s of 52.0 s');
+    });
+
+    it('gives no ✓ or ✗ to an SLO whose window did not complete, and shows its measure as partial', () => {
+      const row = (name: string) => lines.find((l) => l.includes(name))!.split(/\s{2,}/);
+      expect(row(third!.name)[0]).toBe('~');
+      expect(row(third!.name)[3]).toMatch(/\(partial\)$/);
+      expect(row(third!.name).at(-1)).toBe('partial window: only 12.0–33.0 s of 12.0–40.0 s ran');
+      expect(row(fourth!.name)[0]).toBe('-');
+      expect(row(fourth!.name)[3]).toBe('not reached');
+      expect(lines.filter((l) => /^[✓✗] /.test(l))).toHaveLength(1);
+    });
+
+    it('says when it was interrupted during start-up, with nothing measured', () => {
+      const early = buildRunResult({ status: 'interrupted', verdict: 'interrupted', interruption: { phase: 'start-up' }, slos: [] });
+      expect(renderSummary(early)).toMatch(/^INTERRUPTED {2}all 0 SLOs met; interrupted during start-up$/m);
+    });
   });
 
   it('ends with the result folder and files when given', () => {

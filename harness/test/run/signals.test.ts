@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,45 @@ describe('a run interrupted mid-fault', () => {
     expect(cleanup.output()).toMatch(/undone: run /);
     expect(await proxies()).toEqual({});
     expect(readdirSync(stateDir)).toEqual([]);
+  });
+});
+
+describe('what an interrupted run reports', () => {
+  it('judges only the windows it completed: no ✓ for the fault or recovery window, INTERRUPTED and where, exit 130', { timeout: 90_000 }, async () => {
+    const run = startCli(['run', fixture('interrupted-windows.yaml'), '--out', outDir], { FAULTLINE_TEST_TAG: tag });
+    cli = run;
+    // The fault starts at 2 s: after its line the baseline window is over and the fault window runs.
+    expect(await waitFor(() => /fault on/.test(run.output()), 60_000), run.output()).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    const out = run.output();
+    expect(code, out).toBe(130);
+    expect(out).toMatch(/^INTERRUPTED {2}.*interrupted during load at \d+\.\d s of 60\.0 s$/m);
+    const row = (name: string) => out.split('\n').find((l) => l.includes(`  ${name}  `)) ?? '';
+    expect(row('baseline holds')).toMatch(/^[✓✗] /);
+    expect(row('fault holds')).toMatch(/^~ .*\(partial\)/);
+    expect(row('recovery holds')).toMatch(/^- .*not reached/);
+
+    const result = JSON.parse(await readFile(join(outDir, 'result.json'), 'utf8'));
+    expect(result.verdict).toBe('interrupted');
+    expect(result.interruption.phase).toBe('load');
+    expect(result.interruption.atMs).toBeGreaterThan(2000);
+    expect(result.interruption.atMs).toBeLessThan(60_000);
+    expect(result.slos.map((s: { coverage?: string }) => s.coverage)).toEqual([undefined, 'partial', 'not-reached']);
+  });
+
+  it('says it was interrupted during start-up when the signal arrives before the load', { timeout: 60_000 }, async () => {
+    const run = startCli(['run', fixture('interrupted-windows.yaml'), '--out', outDir], { FAULTLINE_TEST_TAG: tag });
+    cli = run;
+    expect(await waitFor(() => /phase starting/.test(run.output()), 30_000), run.output()).toBe(true);
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    const out = run.output();
+    expect(code, out).toBe(130);
+    expect(out).toMatch(/^INTERRUPTED {2}3 not reached \(of 3 SLOs\); interrupted during start-up$/m);
+    expect(out).not.toMatch(/^[✓✗] /m);
+    expect(await waitFor(() => processesTagged('FAULTLINE_TEST_TAG', tag).length === 0, 5000)).toBe(true);
   });
 });
 

@@ -25,12 +25,18 @@ describe('the overall verdict', () => {
     expect(outcome({ durationMs: 3000 }, [passing, failing]).verdict).toBe('fail');
   });
 
-  it('is inconclusive when the run did not complete, whatever the SLOs say', () => {
+  it('is interrupted, not judged as a whole, when a signal stopped the run, whatever the SLOs say', () => {
     const result = outcome({ durationMs: 3000, status: 'interrupted', problems: ['SIGINT at 1.2 s'] }, [passing]);
-    expect(result.verdict).toBe('inconclusive');
+    expect(result.verdict).toBe('interrupted');
     expect(result.status).toBe('interrupted');
     // Analysis alone decides: the run's problems are reasons of the verdict, after its own.
-    expect(result.reasons).toEqual(['The run ended as interrupted, so the SLOs were not checked on a complete run.', 'SIGINT at 1.2 s']);
+    expect(result.reasons).toEqual(['The run was interrupted.', 'SIGINT at 1.2 s']);
+  });
+
+  it('is inconclusive when the run failed, whatever the SLOs say', () => {
+    const result = outcome({ durationMs: 3000, status: 'failed' }, [passing]);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.reasons).toEqual(['The run ended as failed, so the SLOs were not checked on a complete run.']);
   });
 
   it('is inconclusive when the run met a problem (e.g. at cleanup), even with every SLO met', () => {

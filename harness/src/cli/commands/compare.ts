@@ -7,26 +7,31 @@ import { defaultOutDir, resultFiles } from '../../report/files.ts';
 import { consoleMode, createConsoleReporter, renderComparison } from '../../report/index.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import type { Command } from '../command.ts';
-import { ExitCode } from '../exit-code.ts';
+import { exitCodeForComparison } from '../exit-code.ts';
+import { DISCRIMINATION, parseExpectations, unexpected } from '../expectations.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 import { join } from 'node:path';
 
-const usage = `Usage: faultline compare <name|file> --profiles naive,resilient [options]
+const usage = `Usage: faultline compare <name|file> --profiles naive,resilient [--expect naive=fail,resilient=pass] [options]
 
 Runs one scenario under several policy profiles, one after another, and shows the verdicts
-side by side (console table, one report.html, junit.xml). Each profile's run gets its own
-result folder inside the comparison's (<dir>/<profile>/, re-judgeable with faultline analyse).
+side by side (console table, one report.html, junit.xml), each marked expected or not. Each
+profile's run gets its own result folder inside the comparison's (<dir>/<profile>/,
+re-judgeable with faultline analyse).
 
 Options:
   --profiles <list>     comma-separated profiles (default naive,timeouts,retries,resilient)
+  --expect <list>       the verdict each profile should get: profile=pass|fail|inconclusive,
+                        comma-separated; a profile not named must pass (default: every one)
   --toxiproxy <url>     drive a real Toxiproxy (env TOXIPROXY_URL); default: embedded
   --out <dir>           result folder (default results/<scenario>/<timestamp>-compare/)
   --seed <n>            seed for every random decision
   --time-scale <x>      multiply every scenario duration by x
-  --expect-discrimination  exit 1 unless 'resilient' passes and 'naive' fails
+  --expect-discrimination  deprecated: means --expect ${DISCRIMINATION}
 
-Exit code: 0 when every run completed (whatever the verdicts), 3 if a run was inconclusive;
-with --expect-discrimination, 1 when the verdicts do not tell naive from resilient.`;
+Exit codes: 0 every profile's verdict is the expected one; 1 one is not; 2 usage or input
+error; 3 a run was inconclusive and that was not expected (or an environment error);
+130 SIGINT, 143 SIGTERM.`;
 
 export const compareCommand: Command = {
   name: 'compare',
@@ -41,6 +46,7 @@ export const compareCommand: Command = {
         out: { type: 'string' },
         seed: { type: 'string' },
         'time-scale': { type: 'string' },
+        expect: { type: 'string' },
         'expect-discrimination': { type: 'boolean' },
       },
       usage,
@@ -51,6 +57,10 @@ export const compareCommand: Command = {
       .map((p) => p.trim())
       .filter(Boolean);
     if (profiles.length < 2) throw new FaultlineError('FL_USAGE', `--profiles needs at least two profiles, got '${values.profiles ?? ''}'`);
+    if (values.expect !== undefined && values['expect-discrimination'])
+      throw new FaultlineError('FL_USAGE', `give --expect or --expect-discrimination, not both\n\n${usage}`);
+    if (values['expect-discrimination']) ctx.stderr.write(`faultline: --expect-discrimination is deprecated; use --expect ${DISCRIMINATION}\n`);
+    const expectations = parseExpectations(values['expect-discrimination'] ? DISCRIMINATION : values.expect, profiles);
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
@@ -75,20 +85,14 @@ export const compareCommand: Command = {
       });
       results.push(result);
     }
-    if (results.length === 0) return ExitCode.Interrupted;
+    if (results.length === 0) return exitCodeForComparison(results, expectations, profiles.length);
     const combined = resultFiles(dir);
     await combineReporters(...fileReporters()).onEnd?.(results, combined);
-    ctx.stdout.write(`\n${renderComparison(results, { color: mode.color })}\n`);
+    ctx.stdout.write(`\n${renderComparison(results, { color: mode.color, expectations })}\n`);
     ctx.stdout.write(`report: ${combined.html}\n`);
-    if (results.some((r) => r.status === 'interrupted')) return ExitCode.Interrupted;
-    if (results.some((r) => r.verdict === 'inconclusive')) return ExitCode.Environment;
-    if (values['expect-discrimination']) {
-      const verdict = (p: string) => results.find((r) => r.profile === p)?.verdict;
-      if (verdict('resilient') !== 'pass' || verdict('naive') !== 'fail') {
-        ctx.stdout.write(`the scenario does not discriminate: resilient ${verdict('resilient') ?? 'not run'}, naive ${verdict('naive') ?? 'not run'}\n`);
-        return ExitCode.SloFailed;
-      }
-    }
-    return ExitCode.Ok;
+    const wrong = unexpected(results, expectations);
+    if (wrong.length > 0)
+      ctx.stdout.write(`not as expected: ${wrong.map((r) => `${r.profile} ${r.verdict} (expected ${expectations.get(r.profile)})`).join(', ')}\n`);
+    return exitCodeForComparison(results, expectations, profiles.length);
   },
 };

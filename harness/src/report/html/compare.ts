@@ -1,9 +1,10 @@
 import type { RunResult } from '../../model/result.ts';
 import { sloNames } from '../compare.ts';
-import { displayUnit, formatThreshold, formatValue } from '../format.ts';
+import { displayUnit, formatThreshold } from '../format.ts';
+import { sloCountsPhrase } from '../labels.ts';
 import { escapeHtml } from './escape.ts';
 import { renderCharts, renderHeader } from './sections.ts';
-import { passMark, renderEnvironment, renderFaultTable, table, verdictBadge } from './tables.ts';
+import { measuredText, sloMark, renderEnvironment, renderFaultTable, table, verdictBadge } from './tables.ts';
 
 /**
  * Several results of one scenario (one per profile): verdicts as cards side by side, one SLO
@@ -13,7 +14,7 @@ export function renderComparisonSections(results: readonly RunResult[]): string 
   const scenario = results[0]!.scenario;
   const cards = results.map(
     (r) =>
-      `<div class="card"><h3>${escapeHtml(r.profile)} ${verdictBadge(r.verdict)}</h3><p>${r.slos.filter((s) => s.passed).length} of ${r.slos.length} SLOs met</p>${
+      `<div class="card"><h3>${escapeHtml(r.profile)} ${verdictBadge(r.verdict)}</h3><p>${escapeHtml(sloCountsPhrase(r.slos))}</p>${
         r.reasons.length ? `<ul class="reasons">${r.reasons.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''
       }</div>`,
   );
@@ -21,7 +22,7 @@ export function renderComparisonSections(results: readonly RunResult[]): string 
     const first = results.flatMap((r) => r.slos).find((s) => s.name === name)!;
     const cells = results.map((r) => {
       const slo = r.slos.find((s) => s.name === name);
-      return slo ? `<td class="num">${passMark(slo.passed)} ${escapeHtml(formatValue(slo.measured, displayUnit(slo)))}</td>` : '<td class="num muted">—</td>';
+      return slo ? `<td class="num">${sloMark(slo)} ${escapeHtml(measuredText(slo))}</td>` : '<td class="num muted">—</td>';
     });
     return `<tr><td>${escapeHtml(name)}<div class="expr">${escapeHtml(first.expression)}</div></td><td>${escapeHtml(first.window)}</td><td class="num">${escapeHtml(formatThreshold(first.op, first.threshold, displayUnit(first)))}</td>${cells.join('')}</tr>`;
   });

@@ -1,5 +1,5 @@
 import type { RunResult } from '../../model/result.ts';
-import { resultTitle } from '../labels.ts';
+import { interruptionLine, resultTitle, sloCountsPhrase } from '../labels.ts';
 import { renderBreakerTimeline } from './breaker.ts';
 import { renderTimeChart } from './chart.ts';
 import { escapeHtml } from './escape.ts';
@@ -9,8 +9,8 @@ import { renderEnvironment, renderFaultTable, renderSloTable, renderWindowTable,
 /** Verdict, what was tested and why the verdict may not be trusted. */
 export function renderHeader(result: RunResult, heading: 'h1' | 'h2' = 'h1'): string {
   const reasons = result.reasons.length > 0 ? `<ul class="reasons">${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
-  const missed = result.slos.filter((s) => !s.passed).length;
-  const summary = missed === 0 ? `all ${result.slos.length} SLOs met` : `${missed} of ${result.slos.length} SLOs missed`;
+  const stop = interruptionLine(result);
+  const summary = `${sloCountsPhrase(result.slos)}${stop ? ` (${stop})` : ''}`;
   return [
     `<${heading}>${escapeHtml(resultTitle(result))} ${verdictBadge(result.verdict)}</${heading}>`,
     `<p>${escapeHtml(summary)}; run ${escapeHtml(result.status)}, seed ${escapeHtml(result.seed)}, time scale ${escapeHtml(result.timeScale)}.</p>`,

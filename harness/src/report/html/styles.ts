@@ -13,7 +13,7 @@ p { margin: 4px 0; }
 .verdict { display: inline-block; font-weight: 700; letter-spacing: .05em; padding: 2px 10px; border-radius: 4px; color: #fff; }
 .pass { color: var(--pass); font-weight: 700; } .fail { color: var(--fail); font-weight: 600; }
 /* After .pass/.fail, which would otherwise paint the badge's text in its own background colour. */
-.verdict.pass { background: var(--pass); color: #fff; } .verdict.fail { background: var(--fail); color: #fff; } .verdict.inconclusive { background: var(--warn); color: #fff; }
+.verdict.pass { background: var(--pass); color: #fff; } .verdict.fail { background: var(--fail); color: #fff; } .verdict.inconclusive, .verdict.interrupted { background: var(--warn); color: #fff; } .partial { color: var(--warn); font-weight: 600; }
 ul.reasons { margin: 6px 0; color: var(--warn); }
 .scroll { overflow-x: auto; margin: 6px 0; }
 .scroll > table { margin: 0; }

@@ -1,6 +1,6 @@
-import type { RunResult } from '../../model/result.ts';
+import type { RunResult, SloVerdict } from '../../model/result.ts';
 import { displayUnit, formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
-import { verdictWord } from '../labels.ts';
+import { sloState, sloStateWord, verdictWord } from '../labels.ts';
 import { escapeHtml } from './escape.ts';
 
 /** `<td>` cells from already-escaped HTML; `num` right-aligns numbers. */
@@ -11,8 +11,20 @@ export function verdictBadge(verdict: RunResult['verdict']): string {
   return `<span class="verdict ${verdict}">${verdictWord(verdict)}</span>`;
 }
 
-export function passMark(passed: boolean): string {
-  return passed ? '<span class="pass" title="met">✓</span>' : '<span class="fail" title="missed">✗</span>';
+/** ✓ met, ✗ missed; an SLO whose window did not complete gets neither. */
+export function sloMark(slo: Pick<SloVerdict, 'passed' | 'coverage'>): string {
+  const state = sloState(slo);
+  if (state === 'met') return '<span class="pass" title="met">✓</span>';
+  if (state === 'missed') return '<span class="fail" title="missed">✗</span>';
+  return `<span class="partial" title="${sloStateWord(state)}: not judged">${state === 'partial' ? '~' : '–'}</span>`;
+}
+
+/** The measured value, marked `(partial)` or replaced by `not reached` for an incomplete window. */
+export function measuredText(slo: SloVerdict): string {
+  const state = sloState(slo);
+  if (state === 'not-reached') return 'not reached';
+  const value = formatValue(slo.measured, displayUnit(slo));
+  return state === 'partial' ? `${value} (partial)` : value;
 }
 
 export function renderSloTable(result: RunResult): string {
@@ -20,10 +32,10 @@ export function renderSloTable(result: RunResult): string {
   const rows = result.slos.map((s) =>
     [
       '<tr>',
-      td(passMark(s.passed)),
+      td(sloMark(s)),
       td(`${escapeHtml(s.name)}<div class="expr">${escapeHtml(s.expression)}</div>`),
       td(escapeHtml(s.window)),
-      td(escapeHtml(formatValue(s.measured, displayUnit(s))), 'num'),
+      td(escapeHtml(measuredText(s)), 'num'),
       td(escapeHtml(formatThreshold(s.op, s.threshold, displayUnit(s))), 'num'),
       td(escapeHtml(formatMargin(s.margin, displayUnit(s))), s.margin !== null && s.margin < 0 ? 'num fail' : 'num'),
       td(escapeHtml(s.detail)),
