@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { FaultlineError } from '../errors.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
+import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
 import type { RunEvents } from '../model/events.ts';
@@ -55,6 +56,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   let stack: Stack | undefined;
   let faults: FaultsRuntime | undefined;
   let scraper: Scraper | undefined;
+  let breakerEvents: BreakerEventCollector | undefined;
   let recording: Recording | undefined;
   try {
     stack = await bringUp({
@@ -76,6 +78,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
     const originMs = clock.now() + startLeadMs;
     const elapsed = () => clock.now() - originMs;
+    const collector = new BreakerEventCollector({ targets: () => eventTargets(plan, live), originEpochMs: epochOf(clock, originMs) });
+    breakerEvents = collector;
     const runtime = new FaultsRuntime(
       plan.faults,
       {
@@ -83,7 +87,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
         proxies: live.proxies,
         service: live.service,
         relaunch: live.relaunch,
-        stopService: live.stopService,
+        // Read the breaker events a service recorded since the last read before stopping it:
+        // they would go with the process.
+        stopService: async (name, how) => {
+          await collector.pollService(name);
+          await live.stopService(name, how);
+        },
         serviceUrl: live.serviceUrl,
         toxicPrefix: `faultline_${runId}_`,
       },
@@ -96,6 +105,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       intervalMs: plan.scrapeIntervalMs,
       originMs,
       now: () => clock.now(),
+      onTick: () => collector.poll(),
     });
 
     const target = live.serviceUrl(plan.load.target);
@@ -152,6 +162,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       samples: load.samples,
       dropped: load.dropped,
       scrapes: scraper.scrapes,
+      policyEvents: collector.events(),
+      policyEventSources: collector.sources(),
       faults: runtime.list(),
       windows: plan.windows,
       environment: environment(options.toxiproxyUrl ?? 'embedded', live.toxiproxyVersion),
@@ -160,12 +172,31 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     events?.onPhase?.('cleanup');
     if (faults) problems.push(...(await faults.removeAll()));
     await scraper?.stop();
+    await breakerEvents?.close();
     if (stack) problems.push(...(await stack.teardown()));
     if (journal && problems.length === 0) journal.forget();
   }
   // recording.problems is `problems` itself, so what cleanup met above is already in it.
   if (!recording) throw new FaultlineError('FL_ENVIRONMENT', 'the run ended before it recorded anything');
   return recording;
+}
+
+/** The services whose breaker events can be read: faultline-aware ones launched with an admin
+ * secret (the route is behind it), at their current address and secret. */
+function eventTargets(plan: Plan, stack: Stack): BreakerEventTarget[] {
+  const targets: BreakerEventTarget[] = [];
+  for (const service of plan.topology.services) {
+    const headers = stack.service(service.name)?.adminHeaders() ?? {};
+    if (Object.keys(headers).length > 0) targets.push({ service: service.name, url: stack.serviceUrl(service.name), headers });
+  }
+  return targets;
+}
+
+/** The runner's origin on the services' clock: epoch ms as `performance.timeOrigin +
+ * performance.now()` reads it in every process of this machine. Taken as an offset from now,
+ * so it holds whatever monotonic clock the runner was given. */
+function epochOf(clock: Clock, monotonicMs: number): number {
+  return performance.timeOrigin + performance.now() + (monotonicMs - clock.now());
 }
 
 /** Unrecorded load at the first stage's rate (at least 5/s), then t = 0 of the run. */

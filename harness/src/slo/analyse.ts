@@ -1,5 +1,7 @@
 import type { Recording } from '../model/recording.ts';
 import type { Scenario, SloSpec } from '../scenario/model.ts';
+import { BreakerLog } from './breaker-log.ts';
+import { breakerSpans } from './breaker-spans.ts';
 import { dependencySeries } from './dependency-series.ts';
 import { unmeasured, type EvaluationContext, type MetricEvaluator } from './evaluator.ts';
 import { faultEvidence } from './evidence.ts';
@@ -23,7 +25,9 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     traffic.set(window.name, { window, traffic: trafficIn(recording, window) });
   }
   const scrapes = new ScrapeIndex(recording.scrapes);
-  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, scrapes));
+  const breakers = new BreakerLog(recording, scrapes);
+  const perDependency = dependencySeries(recording.scrapes);
+  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, { scrapes, breakers }));
   const faults = faultEvidence(recording.faults, scrapes, recording.durationMs);
   const { verdict, reasons } = outcomeOf(recording, faults, slos);
   return {
@@ -40,7 +44,8 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     reasons,
     windows: [...traffic.values()].map((entry) => windowStats(entry.window, entry.traffic)),
     series: perSecondSeries(recording),
-    dependencySeries: dependencySeries(recording.scrapes),
+    dependencySeries: perDependency,
+    breakerSpans: breakerSpans(recording, breakers, perDependency),
     faults,
     slos,
     environment: recording.environment,
@@ -51,14 +56,14 @@ function evaluateSlo(
   slo: SloSpec,
   recording: Recording,
   traffic: ReadonlyMap<string, { window: NamedWindow; traffic: Traffic }>,
-  scrapes: ScrapeIndex,
+  service: ServiceSide,
 ): SloVerdict {
   // The registry is typed per kind; here the metric and its evaluator are known to agree.
   const evaluator = evaluatorFor(slo.metric.kind) as MetricEvaluator;
   const label = evaluator.label(slo.metric);
   const inWindow = traffic.get(slo.window);
   const measurement = inWindow
-    ? evaluator.measure(slo.metric, contextFor(recording, inWindow, traffic.get('baseline')?.traffic, scrapes))
+    ? evaluator.measure(slo.metric, contextFor(recording, inWindow, traffic.get('baseline')?.traffic, service))
     : unmeasured(`window ${slo.window} is not in the recording`);
   return sloVerdict({ slo, label, unit: evaluator.unit, display: evaluator.display, measurement });
 }
@@ -67,7 +72,13 @@ function contextFor(
   recording: Recording,
   inWindow: { window: NamedWindow; traffic: Traffic },
   baseline: Traffic | undefined,
-  scrapes: ScrapeIndex,
+  service: ServiceSide,
 ): EvaluationContext {
-  return { recording, window: inWindow.window, traffic: inWindow.traffic, baseline, scrapes };
+  return { recording, window: inWindow.window, traffic: inWindow.traffic, baseline, ...service };
+}
+
+/** What the services told: their scrapes and their breakers' transitions. */
+interface ServiceSide {
+  scrapes: ScrapeIndex;
+  breakers: BreakerLog;
 }
