@@ -9,6 +9,7 @@ export {
   type DependencyResponse,
   type DependencyResult,
 } from './client/dependency-client.ts';
+export { BreakerEventLog, type BreakerEvent, type BreakerEventPage } from './breaker-events.ts';
 export { AttemptTimeoutError, DeadlineExceededError, DependencyError, HttpStatusError } from './client/errors.ts';
 export { buildPolicies, type DependencyPolicies } from './client/policies.ts';
 export { RetryBudget } from './client/retry-budget.ts';

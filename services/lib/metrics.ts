@@ -30,7 +30,9 @@ export interface ServiceMetrics {
   dependencyAttempts: Counter<'dependency' | 'outcome'>;
   dependencyUnsent: Counter<'dependency' | 'outcome'>;
   breakerState: Gauge<'dependency'>;
-  breakerTransitions: Counter<'dependency' | 'to'>;
+  breakerTransitions: Counter<'dependency' | 'from' | 'to'>;
+  /** Seconds spent in each state; brought up to date at each scrape (client/breaker-telemetry.ts). */
+  breakerStateSeconds: Counter<'dependency' | 'state'>;
   bulkheadActive: Gauge<'dependency'>;
   bulkheadQueued: Gauge<'dependency'>;
   bulkheadRejections: Counter<'dependency'>;
@@ -101,9 +103,16 @@ export function createServiceMetrics(options: ServiceMetricsOptions): ServiceMet
     }),
     breakerTransitions: new Counter({
       name: 'circuit_breaker_transitions_total',
-      help: 'Circuit breaker state changes, by the state entered.',
-      labelNames: ['dependency', 'to'],
+      help: 'Circuit breaker state changes, by the state left and the state entered.',
+      labelNames: ['dependency', 'from', 'to'],
       registers,
+    }),
+    breakerStateSeconds: new Counter({
+      name: 'circuit_breaker_state_seconds_total',
+      help: 'Seconds a circuit breaker has spent in each state, exact at each scrape.',
+      labelNames: ['dependency', 'state'],
+      registers,
+      collect: sampleLive,
     }),
     bulkheadActive: new Gauge({
       name: 'bulkhead_active',
@@ -165,8 +174,18 @@ export function zeroDependency(metrics: ServiceMetrics, dependency: string): voi
   metrics.bulkheadRejections.labels({ dependency }).inc(0);
 }
 
+/** The transitions a breaker makes in normal operation (isolation is manual, never by traffic):
+ * exposed at 0 so `increase()` sees the first one. */
+export const breakerTransitionPairs = [
+  ['closed', 'open'],
+  ['open', 'half_open'],
+  ['half_open', 'closed'],
+  ['half_open', 'open'],
+] as const satisfies ReadonlyArray<readonly [BreakerStateName, BreakerStateName]>;
+
 /** Exposes a dependency's breaker series at 0 (closed, no transition): it has a breaker. */
 export function zeroBreaker(metrics: ServiceMetrics, dependency: string): void {
   metrics.breakerState.labels({ dependency }).set(0);
-  for (const to of breakerStates) metrics.breakerTransitions.labels({ dependency, to }).inc(0);
+  for (const [from, to] of breakerTransitionPairs) metrics.breakerTransitions.labels({ dependency, from, to }).inc(0);
+  for (const state of breakerStates) metrics.breakerStateSeconds.labels({ dependency, state }).inc(0);
 }

@@ -24,7 +24,13 @@ describe('service metrics', () => {
         for (const fallback of ['true', 'false']) zero('dependency_request_duration_seconds_count', { dependency, outcome, fallback });
       }
       zero('circuit_breaker_state', { dependency });
-      for (const to of ['open', 'half_open', 'closed']) zero('circuit_breaker_transitions_total', { dependency, to });
+      for (const [from, to] of [
+        ['closed', 'open'],
+        ['open', 'half_open'],
+        ['half_open', 'closed'],
+        ['half_open', 'open'],
+      ] as const)
+        zero('circuit_breaker_transitions_total', { dependency, from, to });
       for (const name of ['bulkhead_active', 'bulkhead_queued', 'bulkhead_rejections_total']) zero(name, { dependency });
     }
     zero('side_effects_total', { effect: 'trip_created' });
@@ -40,7 +46,8 @@ describe('service metrics', () => {
       expect(sampleValue(text, 'dependency_calls_total', { dependency, service: 'trip' })).toBe(0);
       // No breaker in `naive`: no series, rather than a breaker shown "closed" that is not there.
       expect(sampleValue(text, 'circuit_breaker_state', { dependency, service: 'trip' })).toBeUndefined();
-      expect(sampleValue(text, 'circuit_breaker_transitions_total', { dependency, to: 'open', service: 'trip' })).toBeUndefined();
+      expect(sampleValue(text, 'circuit_breaker_transitions_total', { dependency, from: 'closed', to: 'open', service: 'trip' })).toBeUndefined();
+      expect(sampleValue(text, 'circuit_breaker_state_seconds_total', { dependency, state: 'closed', service: 'trip' })).toBeUndefined();
     }
   });
 

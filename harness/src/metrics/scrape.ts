@@ -23,6 +23,8 @@ export interface ScraperOptions {
   /** Monotonic ms of t = 0; scrape times are recorded relative to it. */
   originMs: number;
   now?: () => number;
+  /** Also run at every tick, beside the scrapes (the breaker events are read here). */
+  onTick?: () => Promise<void>;
 }
 
 /** Scrapes every service's /metrics on a fixed interval into Scrape records. */
@@ -44,7 +46,7 @@ export class Scraper {
 
   /** One scrape of every target now (also used for the final scrape). */
   async tick(): Promise<void> {
-    await Promise.all(this.options.targets().map((t) => this.scrapeOne(t)));
+    await Promise.all([...this.options.targets().map((t) => this.scrapeOne(t)), this.options.onTick?.()]);
   }
 
   private pool(url: string): Pool {

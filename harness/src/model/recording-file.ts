@@ -10,7 +10,10 @@ import type { Recording } from './recording.ts';
  * string `NaN`, `+Inf` or `-Inf` — the exposition format's own spelling.
  */
 export const RECORDING_FORMAT = 'faultline-recording';
-export const RECORDING_VERSION = 1;
+export const RECORDING_VERSION = 2;
+/** Older versions this faultline still reads, and how: version 1 had no policy events (a run
+ * saved by it is judged from its scrapes, as it was then). */
+const READABLE_VERSIONS: readonly number[] = [1, RECORDING_VERSION];
 
 const finite = z.number();
 const metricValue = z.union([
@@ -49,6 +52,8 @@ const recordingSchema = z.strictObject({
       series: z.array(z.strictObject({ name: z.string(), labels: z.record(z.string(), z.string()), value: metricValue })),
     }),
   ),
+  policyEvents: z.array(z.strictObject({ atMs: finite, service: z.string(), dependency: z.string(), from: z.string(), to: z.string() })),
+  policyEventSources: z.array(z.strictObject({ service: z.string(), missed: finite })),
   faults: z.array(
     z.strictObject({
       id: z.string(),
@@ -80,6 +85,15 @@ const fileSchema = z.strictObject({
   recording: recordingSchema,
 });
 
+/** Version 1: the same without the policy events; read as a version 2 recording without any. */
+const fileSchemaV1 = z.strictObject({
+  format: z.literal(RECORDING_FORMAT),
+  version: z.literal(1),
+  recording: recordingSchema
+    .omit({ policyEvents: true, policyEventSources: true })
+    .transform((recording) => ({ ...recording, policyEvents: [], policyEventSources: [] })),
+});
+
 // The schema must describe the Recording type exactly: a change to one without the other fails
 // the typecheck here.
 type Parsed = z.infer<typeof recordingSchema>;
@@ -107,10 +121,13 @@ export function decodeRecording(text: string, file: string): Recording {
   }
   const format = (data as { format?: unknown; version?: unknown } | null)?.format;
   const version = (data as { version?: unknown } | null)?.version;
-  if (format === RECORDING_FORMAT && version !== RECORDING_VERSION) {
-    throw new FaultlineError('FL_INVALID_INPUT', `${file}: recording format version ${String(version)}; this faultline reads version ${RECORDING_VERSION}`);
+  if (format === RECORDING_FORMAT && !READABLE_VERSIONS.includes(version as number)) {
+    throw new FaultlineError(
+      'FL_INVALID_INPUT',
+      `${file}: recording format version ${String(version)}; this faultline reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    );
   }
-  const parsed = fileSchema.safeParse(data);
+  const parsed = (format === RECORDING_FORMAT && version === 1 ? fileSchemaV1 : fileSchema).safeParse(data);
   if (!parsed.success) {
     const lines = parsed.error.issues.slice(0, 10).map(
       (issue) =>

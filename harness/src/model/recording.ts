@@ -27,6 +27,12 @@ export interface Recording {
   dropped: readonly number[];
   /** Periodic scrapes of every service's /metrics. */
   scrapes: readonly Scrape[];
+  /** Every circuit-breaker transition the services recorded, with its exact time, oldest first
+   * (read from each faultline-aware service's `/__faultline/breaker-events` during the run). */
+  policyEvents: readonly PolicyEvent[];
+  /** The services whose transition log was read: analysis trusts `policyEvents` for these and
+   * falls back to the scrapes for any other. */
+  policyEventSources: readonly PolicyEventSource[];
   /** What each fault actually did. */
   faults: readonly FaultRecord[];
   /** Windows resolved by the plan (copied so analysis needs nothing else). */
@@ -81,6 +87,24 @@ export interface MetricSample {
   name: string;
   labels: Readonly<Record<string, string>>;
   value: number;
+}
+
+/** One circuit-breaker transition of `service`'s breaker on calls to `dependency`. */
+export interface PolicyEvent {
+  /** When it happened (ms since t = 0; before the load, e.g. in warm-up, it is negative). */
+  atMs: number;
+  service: string;
+  dependency: string;
+  /** `closed`, `open`, `half_open` or `isolated`. */
+  from: string;
+  to: string;
+}
+
+export interface PolicyEventSource {
+  service: string;
+  /** Transitions the service's log overwrote before the runner read them (its ring buffer is
+   * bounded): > 0 means `policyEvents` of this service has a gap. */
+  missed: number;
 }
 
 export interface FaultRecord {

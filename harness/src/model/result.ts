@@ -27,6 +27,9 @@ export interface RunResult {
   series: readonly SecondStats[];
   /** Service-side series from the scrapes, one point per scrape per service/dependency. */
   dependencySeries: readonly DependencyPoint[];
+  /** Every breaker's state over the load, as spans: from the services' exact transitions where
+   * they were recorded (every half-open phase, however short), else from the scrapes. */
+  breakerSpans: readonly BreakerSpan[];
   faults: readonly FaultRecord[];
   slos: readonly SloVerdict[];
   environment: RunEnvironment;
@@ -80,6 +83,19 @@ export interface DependencyPoint {
   rejections: number;
   shortCircuits: number;
   fallbacks: number;
+}
+
+/** A breaker (`service` calling `dependency`) in one state from `fromMs` to `toMs`. */
+export interface BreakerSpan {
+  service: string;
+  dependency: string;
+  /** `closed`, `open`, `half_open` or `isolated`. */
+  state: string;
+  fromMs: number;
+  toMs: number;
+  /** `events`: exact, from the service's transitions; `scrapes`: each scrape's state held until
+   * the next scrape, so a phase shorter than the scrape interval may be missing. */
+  source: 'events' | 'scrapes';
 }
 
 export interface SloVerdict {

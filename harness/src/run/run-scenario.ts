@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { FaultlineError } from '../errors.ts';
 import { faultKindOf } from '../faults/index.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
+import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
 import type { RunEvents } from '../model/events.ts';
@@ -56,6 +57,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   let stack: Stack | undefined;
   let faults: FaultsRuntime | undefined;
   let scraper: Scraper | undefined;
+  let breakerEvents: BreakerEventCollector | undefined;
   let recording: Recording | undefined;
   // Where a signal arrives is noted the moment it arrives: the Recording says where the run was
   // interrupted, and analysis marks the windows it did not complete.
@@ -85,6 +87,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     faults: faults?.list() ?? plan.faults.map((f) => ({ id: f.id, kind: f.kind, target: faultKindOf(f).target(f) })),
     windows: plan.windows,
     environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion),
+    policyEvents: breakerEvents?.events() ?? [],
+    policyEventSources: breakerEvents?.sources() ?? [],
     interruption: interruption ?? { phase },
   });
   let timelineStop: AbortController | undefined;
@@ -111,6 +115,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     const originMs = clock.now() + startLeadMs;
     const elapsed = () => clock.now() - originMs;
     elapsedMs = elapsed;
+    const collector = new BreakerEventCollector({ targets: () => eventTargets(plan, live), originEpochMs: epochOf(clock, originMs) });
+    breakerEvents = collector;
     const runtime = new FaultsRuntime(
       plan.faults,
       {
@@ -118,7 +124,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
         proxies: live.proxies,
         service: live.service,
         relaunch: live.relaunch,
-        stopService: live.stopService,
+        // Read the breaker events a service recorded since the last read before stopping it:
+        // they would go with the process.
+        stopService: async (name, how) => {
+          await collector.pollService(name);
+          await live.stopService(name, how);
+        },
         serviceUrl: live.serviceUrl,
         toxicPrefix: `faultline_${runId}_`,
       },
@@ -131,6 +142,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       intervalMs: plan.scrapeIntervalMs,
       originMs,
       now: () => clock.now(),
+      onTick: () => collector.poll(),
     });
 
     const target = live.serviceUrl(plan.load.target);
@@ -187,6 +199,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       samples: load.samples,
       dropped: load.dropped,
       scrapes: scraper.scrapes,
+      policyEvents: collector.events(),
+      policyEventSources: collector.sources(),
       faults: runtime.list(),
       windows: plan.windows,
       environment: environment(options.toxiproxyUrl ?? 'embedded', live.toxiproxyVersion),
@@ -205,6 +219,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     events?.onPhase?.('cleanup');
     if (faults) problems.push(...(await faults.removeAll()));
     await scraper?.stop();
+    await breakerEvents?.close();
     if (stack) problems.push(...(await stack.teardown()));
     if (journal && problems.length === 0) journal.forget();
     options.signal?.removeEventListener('abort', noteInterruption);
@@ -214,6 +229,24 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   // A signal during teardown, after a complete load: the run still did not end on its own.
   if (interruption && recording.status === 'completed') recording = { ...recording, status: 'interrupted', interruption };
   return recording;
+}
+
+/** The services whose breaker events can be read: faultline-aware ones launched with an admin
+ * secret (the route is behind it), at their current address and secret. */
+function eventTargets(plan: Plan, stack: Stack): BreakerEventTarget[] {
+  const targets: BreakerEventTarget[] = [];
+  for (const service of plan.topology.services) {
+    const headers = stack.service(service.name)?.adminHeaders() ?? {};
+    if (Object.keys(headers).length > 0) targets.push({ service: service.name, url: stack.serviceUrl(service.name), headers });
+  }
+  return targets;
+}
+
+/** The runner's origin on the services' clock: epoch ms as `performance.timeOrigin +
+ * performance.now()` reads it in every process of this machine. Taken as an offset from now,
+ * so it holds whatever monotonic clock the runner was given. */
+function epochOf(clock: Clock, monotonicMs: number): number {
+  return performance.timeOrigin + performance.now() + (monotonicMs - clock.now());
 }
 
 /** Unrecorded load at the first stage's rate (at least 5/s), then t = 0 of the run. */

@@ -1,6 +1,8 @@
 import type { Recording } from '../model/recording.ts';
 import type { Scenario, SloSpec } from '../scenario/model.ts';
 import { coverageOf, coveredPart, describeInterruption, loadReachedMs } from './coverage.ts';
+import { BreakerLog } from './breaker-log.ts';
+import { breakerSpans } from './breaker-spans.ts';
 import { dependencySeries } from './dependency-series.ts';
 import { unmeasured, type EvaluationContext, type Measurement, type MetricEvaluator } from './evaluator.ts';
 import { faultEvidence } from './evidence.ts';
@@ -27,7 +29,9 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     traffic.set(window.name, { window, full, traffic: trafficIn(recording, window) });
   }
   const scrapes = new ScrapeIndex(recording.scrapes);
-  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, scrapes, reachedMs));
+  const breakers = new BreakerLog(recording, scrapes);
+  const perDependency = dependencySeries(recording.scrapes);
+  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, { scrapes, breakers }, reachedMs));
   const faults = faultEvidence(recording.faults, scrapes, recording.durationMs);
   const { verdict, reasons } = outcomeOf(recording, faults, slos);
   return {
@@ -45,7 +49,8 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     reasons,
     windows: [...traffic.values()].map((entry) => windowStats(entry.window, entry.traffic)),
     series: perSecondSeries(recording, reachedMs),
-    dependencySeries: dependencySeries(recording.scrapes),
+    dependencySeries: perDependency,
+    breakerSpans: breakerSpans(recording, breakers, perDependency),
     faults,
     slos,
     environment: recording.environment,
@@ -59,7 +64,7 @@ interface WindowTraffic {
   traffic: Traffic;
 }
 
-function evaluateSlo(slo: SloSpec, recording: Recording, traffic: ReadonlyMap<string, WindowTraffic>, scrapes: ScrapeIndex, reachedMs: number): SloVerdict {
+function evaluateSlo(slo: SloSpec, recording: Recording, traffic: ReadonlyMap<string, WindowTraffic>, service: ServiceSide, reachedMs: number): SloVerdict {
   // The registry is typed per kind; here the metric and its evaluator are known to agree.
   const evaluator = evaluatorFor(slo.metric.kind) as MetricEvaluator;
   const label = evaluator.label(slo.metric);
@@ -76,7 +81,7 @@ function evaluateSlo(slo: SloSpec, recording: Recording, traffic: ReadonlyMap<st
       coverage,
     };
   }
-  const judged = verdictOf(evaluator.measure(slo.metric, contextFor(recording, inWindow, traffic.get('baseline')?.traffic, scrapes)));
+  const judged = verdictOf(evaluator.measure(slo.metric, contextFor(recording, inWindow, traffic.get('baseline')?.traffic, service)));
   if (coverage !== 'partial') return judged;
   // Not judged: a threshold holds for the whole window, and only its start was seen.
   const part = `only ${range(inWindow.window)} of ${range(inWindow.full)} ran`;
@@ -94,6 +99,12 @@ function range(window: NamedWindow): string {
   return `${(window.startMs / 1000).toFixed(1)}–${(window.endMs / 1000).toFixed(1)} s`;
 }
 
-function contextFor(recording: Recording, inWindow: WindowTraffic, baseline: Traffic | undefined, scrapes: ScrapeIndex): EvaluationContext {
-  return { recording, window: inWindow.window, traffic: inWindow.traffic, baseline, scrapes };
+function contextFor(recording: Recording, inWindow: WindowTraffic, baseline: Traffic | undefined, service: ServiceSide): EvaluationContext {
+  return { recording, window: inWindow.window, traffic: inWindow.traffic, baseline, ...service };
+}
+
+/** What the services told: their scrapes and their breakers' transitions. */
+interface ServiceSide {
+  scrapes: ScrapeIndex;
+  breakers: BreakerLog;
 }

@@ -1,13 +1,16 @@
 import type { Recording } from '../model/recording.ts';
 import type { SloMetric, SloMetricKind } from '../scenario/model.ts';
+import type { BreakerLog } from './breaker-log.ts';
 import type { ScrapeIndex } from './scrape-index.ts';
 import type { NamedWindow, Traffic } from './traffic.ts';
 
 /** Base unit of a metric's measured value and threshold. */
 export type SloUnit = 'ms' | 'ratio' | 'req/s' | 'count';
 
-/** What an evaluator measured: a value, or null with the reason it could not be measured. */
-export type Measurement = { value: number } | { value: null; reason: string };
+/** What an evaluator measured: a value, or null with the reason it could not be measured.
+ * `note` says how a value was obtained when that limits it (e.g. measured from scrapes only),
+ * and ends the SLO's detail sentence. */
+export type Measurement = { value: number; note?: string } | { value: null; reason: string };
 
 /** Everything an evaluator may read; derived data is computed once by analysis and shared. */
 export interface EvaluationContext {
@@ -19,6 +22,8 @@ export interface EvaluationContext {
   /** Client traffic of the `baseline` window, when the recording has one. */
   baseline: Traffic | undefined;
   scrapes: ScrapeIndex;
+  /** The run's breakers and their exact transitions. */
+  breakers: BreakerLog;
 }
 
 /**
@@ -34,8 +39,8 @@ export interface MetricEvaluator<K extends SloMetricKind = SloMetricKind> {
   measure(metric: Extract<SloMetric, { kind: K }>, context: EvaluationContext): Measurement;
 }
 
-export function measured(value: number): Measurement {
-  return { value };
+export function measured(value: number, note?: string): Measurement {
+  return note === undefined ? { value } : { value, note };
 }
 
 export function unmeasured(reason: string): Measurement {

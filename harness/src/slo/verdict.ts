@@ -61,7 +61,7 @@ export function sloVerdict({ slo, label, unit, display, measurement }: VerdictIn
     measured,
     passed: meets(slo.op, measured, slo.threshold),
     margin,
-    detail: `${label} was ${show(measured)}, ${thresholdText} (${marginText(slo.op, margin, show)})`,
+    detail: `${label} was ${show(measured)}, ${thresholdText} (${marginText(slo.op, margin, show)})${measurement.note ? `; ${measurement.note}` : ''}`,
   };
 }
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { stateSpans } from '../../src/report/html/breaker.ts';
 import { niceCeil, ticks, xAt } from '../../src/report/html/chart.ts';
 import { amplificationLines, faultBands } from '../../src/report/html/series.ts';
 import type { DependencyPoint } from '../../src/model/result.ts';
@@ -20,21 +19,6 @@ const point = (t: number, v: Partial<DependencyPoint>): DependencyPoint => ({
 });
 
 describe('chart data', () => {
-  it('merges scrapes with the same breaker state into spans that last until the next change', () => {
-    const points = [
-      point(0, { breakerState: 0 }),
-      point(1000, { breakerState: 0 }),
-      point(2000, { breakerState: 1 }),
-      point(3000, {}),
-      point(4000, { breakerState: 2 }),
-    ];
-    expect(stateSpans(points, 6000)).toEqual([
-      { state: 0, fromMs: 0, toMs: 2000 },
-      { state: 1, fromMs: 2000, toMs: 3000 },
-      { state: 2, fromMs: 4000, toMs: 6000 },
-    ]);
-  });
-
   it('shows retry amplification per scrape interval: 1.5 during the fault, 1 outside it', () => {
     const [dispatch, pricing] = amplificationLines(buildRunResult());
     const at = (t: number) => dispatch!.points.find((p) => p[0] === t)![1];
@@ -96,19 +80,19 @@ describe('chart data of saved real runs', () => {
     expect(faultBands(result).map((b) => [b.label, b.fromMs, b.toMs])).toEqual(result.faults.map((f) => [`${f.id} ${f.kind}`, f.appliedAtMs, f.removedAtMs]));
   });
 
-  it('turns the scraped breaker states of a real run into back-to-back spans ending with the load', () => {
+  it('turns the recorded breaker transitions of a real run into back-to-back spans over the load, half-open phases included', () => {
     const result = savedResult('dispatch-outage-resilient');
-    const points = result.dependencySeries.filter((p) => p.service === 'trip' && p.dependency === 'dispatch');
-    const spans = stateSpans(points, result.durationMs);
-    expect(spans[0]!.fromMs).toBe(points[0]!.t);
+    const spans = result.breakerSpans.filter((s) => s.service === 'trip' && s.dependency === 'dispatch');
+    expect(spans.every((s) => s.source === 'events')).toBe(true);
+    expect(spans[0]!.fromMs).toBe(0);
     expect(spans.at(-1)!.toMs).toBe(result.durationMs);
     for (let i = 1; i < spans.length; i++) {
       expect(spans[i]!.fromMs).toBe(spans[i - 1]!.toMs);
       expect(spans[i]!.state).not.toBe(spans[i - 1]!.state);
     }
-    // Each span starts at a scrape that saw its state.
-    for (const span of spans) expect(points.find((p) => p.t === span.fromMs)?.breakerState).toBe(span.state);
-    expect(spans.map((s) => s.state)).toContain(1);
+    // The saved run is kept for this: its breaker opened during the outage and tried half-open.
+    expect(spans.map((s) => s.state)).toContain('open');
+    expect(spans.map((s) => s.state)).toContain('half_open');
   });
 
   it('reads exactly 1 in every interval of saved naive runs (no retries), outage and crash included', () => {

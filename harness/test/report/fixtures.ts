@@ -1,5 +1,5 @@
 import type { FaultRecord } from '../../src/model/recording.ts';
-import type { DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/model/result.ts';
+import type { BreakerSpan, DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/model/result.ts';
 
 /**
  * HAND-BUILT, on purpose. Exact-output tests need round numbers whose rendering is known in
@@ -11,8 +11,9 @@ import type { DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats }
  * saved from real runs: savedResult() of ../fixtures/recordings.ts.
  *
  * The run: dispatch-outage under `resilient`, 30 s of load at 20 req/s, a latency toxic on
- * rides -> dispatch from 10 s to 20 s during which the breaker opens (11 s), goes half-open
- * (15 s) and closes (21 s), retries amplify calls ×1.5 during the fault. One SLO is missed.
+ * rides -> dispatch from 10 s to 20 s during which the breaker opens (10.8 s; the scrapes see it
+ * at 11 s), tries half-open for 30 ms (13.8 s), goes half-open again (16.8 s; scraped from 15 s)
+ * and closes (21 s), retries amplify calls ×1.5 during the fault. One SLO is missed.
  */
 export function buildRunResult(overrides: Partial<RunResult> = {}): RunResult {
   const durationMs = 30_000;
@@ -46,6 +47,7 @@ export function buildRunResult(overrides: Partial<RunResult> = {}): RunResult {
     ],
     series,
     dependencySeries: dependencySeries(),
+    breakerSpans: breakerSpans(),
     faults: [{ id: 'f1', kind: 'toxic', target: 'rides -> dispatch', appliedAtMs: 10_000, removedAtMs: 20_000, connectionsAffected: 4, requestsAffected: 212 }],
     slos: [
       slo({
@@ -151,6 +153,27 @@ function window(name: string, startMs: number, endMs: number, v: { requests: num
 
 function slo(v: SloVerdict): SloVerdict {
   return v;
+}
+
+/** rides -> dispatch's breaker, as its transitions were recorded: open at 10.8 s, a 30 ms
+ * half-open trial at 13.8 s that failed, half-open again at 16.8 s until it closed at 21 s. */
+function breakerSpans(): BreakerSpan[] {
+  const span = (state: string, fromMs: number, toMs: number): BreakerSpan => ({
+    service: 'rides',
+    dependency: 'dispatch',
+    state,
+    fromMs,
+    toMs,
+    source: 'events',
+  });
+  return [
+    span('closed', 0, 10_800),
+    span('open', 10_800, 13_800),
+    span('half_open', 13_800, 13_830),
+    span('open', 13_830, 16_800),
+    span('half_open', 16_800, 21_000),
+    span('closed', 21_000, 30_000),
+  ];
 }
 
 /** One scrape per second: rides -> dispatch has a breaker, rides -> pricing does not. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultlineError } from '../../src/errors.ts';
 import { CHART } from '../../src/report/html/chart.ts';
+import { MIN_SPAN_WIDTH } from '../../src/report/html/breaker.ts';
 import { renderHtml, writeHtml } from '../../src/report/index.ts';
 import type { RunResult } from '../../src/model/result.ts';
 import { savedResult, savedRunNames } from '../fixtures/recordings.ts';
@@ -96,20 +97,22 @@ describe('renderHtml', () => {
     expect(rects[0]!.x + rects[0]!.width).toBeCloseTo(x(30_000), 0);
   });
 
-  it('draws the breaker open from 11 s and half-open from 15 s for the dependency that has one', () => {
+  it('draws each breaker phase from the moment it began, for the dependency that has a breaker', () => {
     const html = renderHtml([buildRunResult()]);
-    const open = html.match(/<rect class="breaker open" x="([\d.]+)"/);
-    const halfOpen = html.match(/<rect class="breaker half-open" x="([\d.]+)"/);
-    expect(Number(open![1])).toBeCloseTo(x(11_000), 0);
-    expect(Number(halfOpen![1])).toBeCloseTo(x(15_000), 0);
+    const starts = (state: string) =>
+      [...html.matchAll(new RegExp(`<rect class="breaker ${state}" x="([\\d.]+)"`, 'g'))].map((m) => Number(m[1])).sort((a, b) => a - b);
+    // open at 10.8 s and again at 13.83 s; half-open at 13.8 s (30 ms) and 16.8 s.
+    expect(starts('open')).toHaveLength(2);
+    starts('open').forEach((at, i) => expect(at).toBeCloseTo(x([10_800, 13_830][i]!), 0));
+    starts('half-open').forEach((at, i) => expect(at).toBeCloseTo(x([13_800, 16_800][i]!), 0));
     const breakerFigure = html.slice(html.indexOf('<figcaption>Circuit-breaker state'), html.indexOf('<figcaption>Retry amplification'));
     expect(breakerFigure).toContain('rides → dispatch');
     expect(breakerFigure).not.toContain('rides → pricing');
   });
 
   it('says so instead of drawing an empty breaker chart when no dependency has a breaker', () => {
-    const html = renderHtml([buildRunResult({ dependencySeries: [] })]);
-    expect(html).toContain('No circuit-breaker state was scraped');
+    const html = renderHtml([buildRunResult({ dependencySeries: [], breakerSpans: [] })]);
+    expect(html).toContain('No circuit-breaker state was recorded');
     expect(html.match(/<svg /g)).toHaveLength(3);
   });
 
@@ -193,10 +196,10 @@ describe.each(savedRunNames)('renderHtml of the saved run %s', (name) => {
   });
 
   it('draws a breaker row exactly for the dependencies that exposed a breaker state', () => {
-    const withBreaker = new Set(result.dependencySeries.filter((p) => p.breakerState !== undefined).map((p) => `${p.service} → ${p.dependency}`));
+    const withBreaker = new Set(result.breakerSpans.map((s) => `${s.service} → ${s.dependency}`));
     const rowLabels = [...html.matchAll(/<text class="row-label"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(new Set(rowLabels)).toEqual(withBreaker);
-    expect(html.includes('No circuit-breaker state was scraped')).toBe(withBreaker.size === 0);
+    expect(html.includes('No circuit-breaker state was recorded')).toBe(withBreaker.size === 0);
     expect(html.match(/<svg /g)).toHaveLength(withBreaker.size === 0 ? 3 : 4);
   });
 
@@ -213,15 +216,33 @@ describe.each(savedRunNames)('renderHtml of the saved run %s', (name) => {
 });
 
 describe('renderHtml of a real breaker', () => {
-  it('draws the breaker open from the first scrape that saw it open (dispatch-outage, resilient)', () => {
+  it('draws the breaker open from the moment it opened (dispatch-outage, resilient)', () => {
     const result = savedResult('dispatch-outage-resilient');
-    const firstOpen = result.dependencySeries.find((p) => p.breakerState === 1);
+    const firstOpen = result.breakerSpans.find((s) => s.state === 'open');
     // The saved run is kept for this: its breaker opened during the outage.
     expect(firstOpen).toBeDefined();
     const html = renderHtml([result]);
     const open = html.match(/<rect class="breaker open" x="([\d.]+)"/);
-    expect(Number(open![1])).toBeCloseTo(x(firstOpen!.t, result.durationMs), 1);
-    expect(html).toContain(`${firstOpen!.service} → ${firstOpen!.dependency}: open from ${(firstOpen!.t / 1000).toFixed(1)} s`);
+    expect(Number(open![1])).toBeCloseTo(x(firstOpen!.fromMs, result.durationMs), 1);
+    expect(html).toContain(`${firstOpen!.service} → ${firstOpen!.dependency}: open from ${(firstOpen!.fromMs / 1000).toFixed(2)} s`);
+  });
+
+  it('draws every half-open phase, however short, at least MIN_SPAN_WIDTH wide', () => {
+    const result = buildRunResult();
+    const html = renderHtml([result]);
+    const halfOpen = [...html.matchAll(/<rect class="breaker half-open" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*><title>([^<]*)<\/title>/g)];
+    expect(halfOpen).toHaveLength(result.breakerSpans.filter((s) => s.state === 'half_open').length);
+    const trial = halfOpen.find((m) => m[3]!.includes('(30 ms)'))!;
+    expect(Number(trial[1])).toBeCloseTo(x(13_800, result.durationMs), 1);
+    // 30 ms of 30 s is 0.7 units to scale: widened so it can be seen.
+    expect(Number(trial[2])).toBe(MIN_SPAN_WIDTH);
+    expect(html).not.toContain('sampled by the scrapes');
+  });
+
+  it('marks a row sampled by the scrapes, whose short phases may be missing', () => {
+    const result = buildRunResult();
+    const html = renderHtml([{ ...result, breakerSpans: result.breakerSpans.map((s) => ({ ...s, source: 'scrapes' as const })) }]);
+    expect(html).toContain('sampled by the scrapes');
   });
 });
 

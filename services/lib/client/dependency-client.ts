@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BreakerEventLog } from '../breaker-events.ts';
 import { DEADLINE_HEADER, type Deadline } from '../deadline.ts';
 import type { CallOutcome, ServiceMetrics } from '../metrics.ts';
 import type { DependencyPolicy } from '../profile/schema.ts';
@@ -58,6 +59,9 @@ export interface DependencyClientOptions {
   /** The service's process-wide budget of concurrent outbound requests, shared with its other
    * dependency clients. Default: unlimited. */
   outboundSlots?: OutboundSlots;
+  /** Where the breaker records each transition with its time (the service's admin route
+   * reads it). Default: none, transitions are only counted. */
+  breakerEvents?: BreakerEventLog | undefined;
 }
 
 const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
@@ -76,7 +80,7 @@ export class DependencyClient {
   constructor(private readonly options: DependencyClientOptions) {
     this.dependency = options.dependency;
     this.pool = new Pool(options.baseUrl);
-    this.policies = buildPolicies(options.dependency, options.policy, options.metrics, options.random);
+    this.policies = buildPolicies(options.dependency, options.policy, options.metrics, options.random, options.breakerEvents);
   }
 
   get breaker() {

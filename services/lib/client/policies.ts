@@ -1,6 +1,5 @@
 import {
   type BulkheadPolicy,
-  CircuitState,
   ConsecutiveBreaker,
   ConstantBackoff,
   DelegateBackoff,
@@ -17,9 +16,11 @@ import {
   type IPolicy,
   type IBackoffFactory,
 } from 'cockatiel';
-import { zeroBreaker, type ServiceMetrics, type BreakerStateName } from '../metrics.ts';
+import type { BreakerEventLog } from '../breaker-events.ts';
+import { zeroBreaker, type ServiceMetrics } from '../metrics.ts';
 import type { BreakerPolicyConfig, DependencyPolicy, RetryPolicyConfig } from '../profile/schema.ts';
 import type { Random } from '../random.ts';
+import { watchBreaker } from './breaker-telemetry.ts';
 import { isTransientFailure } from './errors.ts';
 import { RetryBudget } from './retry-budget.ts';
 
@@ -33,13 +34,6 @@ export interface DependencyPolicies {
   breaker: CircuitBreakerPolicy | undefined;
   bulkhead: BulkheadPolicy | undefined;
 }
-
-const stateNames: Record<CircuitState, BreakerStateName> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half_open',
-  [CircuitState.Isolated]: 'isolated',
-};
 
 /**
  * Composes one dependency's policies, outermost first:
@@ -61,7 +55,13 @@ const stateNames: Record<CircuitState, BreakerStateName> = {
  * - Fallback is applied by the client around all of this, because its value depends on the
  *   call (e.g. the cached passenger for this id).
  */
-export function buildPolicies(dependency: string, policy: DependencyPolicy, metrics: ServiceMetrics, random: Random): DependencyPolicies {
+export function buildPolicies(
+  dependency: string,
+  policy: DependencyPolicy,
+  metrics: ServiceMetrics,
+  random: Random,
+  breakerEvents?: BreakerEventLog | undefined,
+): DependencyPolicies {
   const labels = { dependency };
   const budget = policy.retry?.budget ? new RetryBudget(policy.retry.budget) : undefined;
 
@@ -82,10 +82,7 @@ export function buildPolicies(dependency: string, policy: DependencyPolicy, metr
   if (policy.breaker) {
     breakerPolicy = circuitBreaker(handleWhen(isTransientFailure), { halfOpenAfter: policy.breaker.halfOpenAfterMs, breaker: makeBreaker(policy.breaker) });
     zeroBreaker(metrics, dependency);
-    breakerPolicy.onStateChange((state) => {
-      metrics.breakerState.set(labels, state);
-      metrics.breakerTransitions.inc({ dependency, to: stateNames[state] });
-    });
+    watchBreaker(breakerPolicy, dependency, metrics, breakerEvents);
   }
 
   let retryPolicy: IPolicy = noop;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { BreakerEventLog } from '../breaker-events.ts';
 import { deadlineFromHeader } from '../deadline.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { adminSecretChecker, adminSecretHeader } from './admin-secret.ts';
@@ -10,6 +11,8 @@ export interface HttpAppOptions {
   routes: readonly Route[];
   metrics: ServiceMetrics;
   faultHook: FaultHook;
+  /** The service's breaker transitions, read by `GET /__faultline/breaker-events`. */
+  breakerEvents?: BreakerEventLog | undefined;
   /** The per-run secret every `/__faultline/*` request must carry in `x-faultline-secret`.
    * Undefined: the admin routes do not exist (404, like any unknown path). */
   adminSecret?: string;
@@ -26,6 +29,7 @@ export interface HttpApp {
 }
 
 const faultPath = '/__faultline/fault';
+const breakerEventsPath = '/__faultline/breaker-events';
 
 /**
  * The HTTP surface every service shares: health, metrics, the fault hook admin routes, then
@@ -46,7 +50,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       return { route: '/metrics', reply: { status: 200, body: text, headers: { 'content-type': metrics.registry.contentType } } };
     }
     // Without a secret the hook is absent: the same 404 as any unknown path (no hint it exists).
-    if (url.pathname === faultPath && adminAllowed) return { route: faultPath, reply: await handleFaultAdmin(req, method, options.faultHook, adminAllowed) };
+    if (url.pathname === faultPath && adminAllowed) {
+      return { route: faultPath, reply: adminRefusal(req, adminAllowed) ?? (await handleFaultAdmin(req, method, options.faultHook)) };
+    }
+    if (url.pathname === breakerEventsPath && adminAllowed) {
+      return { route: breakerEventsPath, reply: adminRefusal(req, adminAllowed) ?? breakerEventsReply(method, url, options.breakerEvents) };
+    }
 
     const match = matchRoute(options.routes, method, url.pathname);
     if (!('route' in match)) {
@@ -102,16 +111,28 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 }
 
-async function handleFaultAdmin(
-  req: IncomingMessage,
-  method: string,
-  hook: FaultHook,
-  allowed: (header: string | string[] | undefined) => boolean,
-): Promise<Reply> {
+/** Why an admin request is refused (not a loopback peer, missing or wrong secret), or undefined
+ * when it may proceed. Every `/__faultline/*` route asks this first. */
+function adminRefusal(req: IncomingMessage, allowed: (header: string | string[] | undefined) => boolean): Reply | undefined {
   if (!isLoopback(req.socket.remoteAddress)) return errorReply(403, 'forbidden', 'the fault hook answers loopback peers only');
   if (!allowed(req.headers[adminSecretHeader])) {
     return errorReply(401, 'unauthorized', `missing or wrong ${adminSecretHeader} header: send the FAULTLINE_ADMIN_SECRET this service was started with`);
   }
+  return undefined;
+}
+
+/** `GET /__faultline/breaker-events?after=<seq>`: the transitions after `seq` (default 0: all
+ * the log still holds). A service without breakers answers an empty log. */
+function breakerEventsReply(method: string, url: URL, log: BreakerEventLog | undefined): Reply {
+  if (method !== 'GET') return errorReply(405, 'method_not_allowed', `${method} not allowed on ${breakerEventsPath}`);
+  const afterText = url.searchParams.get('after') ?? '0';
+  const after = /^\d{1,15}$/.test(afterText) ? Number(afterText) : undefined;
+  if (after === undefined) return errorReply(400, 'bad_request', `after: expected a sequence number (0 or more), got '${afterText}'`);
+  if (!log) return { status: 200, body: { instance: 'none', capacity: 0, lastSeq: 0, missed: 0, events: [] } };
+  return { status: 200, body: log.since(after) };
+}
+
+async function handleFaultAdmin(req: IncomingMessage, method: string, hook: FaultHook): Promise<Reply> {
   if (method === 'GET') return { status: 200, body: hook.current ?? {} };
   if (method === 'DELETE') {
     hook.clear();

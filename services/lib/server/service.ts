@@ -1,3 +1,4 @@
+import { BreakerEventLog } from '../breaker-events.ts';
 import { OutboundSlots } from '../client/outbound-slots.ts';
 import { DependencyClient } from '../client/dependency-client.ts';
 import { createServiceMetrics, type ServiceMetrics } from '../metrics.ts';
@@ -59,6 +60,8 @@ export interface ServiceApp extends HttpApp {
   profile: Profile;
   metrics: ServiceMetrics;
   faultHook: FaultHook;
+  /** Every breaker transition of this service with its time (`GET /__faultline/breaker-events`). */
+  breakerEvents: BreakerEventLog;
   clients: Readonly<Record<string, DependencyClient>>;
   /** Tells /health where the service listens. */
   setUrl(url: string): void;
@@ -78,6 +81,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
   const metrics = createServiceMetrics({ service, dependencies: definition.dependencies, effects: definition.effects, processMetrics: config.processMetrics });
   const clients: Record<string, DependencyClient> = {};
   const outboundSlots = new OutboundSlots(config.outboundLimit ?? defaultOutboundLimit);
+  const breakerEvents = new BreakerEventLog();
   for (const dependency of definition.dependencies) {
     const baseUrl = config.dependencyUrls[dependency];
     if (!baseUrl) throw new ServiceConfigError(`no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
@@ -90,6 +94,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
       propagateDeadline: config.profile.propagateDeadline,
       deadlineReserveMs: config.profile.deadlineReserveMs,
       outboundSlots,
+      breakerEvents,
     });
   }
   const faultHook = new FaultHook(createRandom(hashSeed(seed, `${service}/fault`)), metrics);
@@ -107,6 +112,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     routes: definition.routes(ctx),
     metrics,
     faultHook,
+    breakerEvents,
     ...(adminSecret ? { adminSecret } : {}),
     health: () => ({
       status: 'ok',
@@ -124,6 +130,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     profile: config.profile,
     metrics,
     faultHook,
+    breakerEvents,
     clients,
     setUrl: (value) => (url = value),
     close: async () => {
