@@ -88,3 +88,34 @@ export function expressions(d: Dashboard): string[] {
 export function linkedUid(url: string): string | undefined {
   return /^\/d\/([^/?]+)/.exec(url)?.[1];
 }
+
+/** What the test gives each Grafana variable: a value (regex-escaped, as Grafana does for a
+ * selected value of a multi-value variable) or `all` (the variable's allValue). */
+export type VariableChoice = { value: string } | 'all';
+
+/**
+ * A panel's expression as Grafana would send it to Prometheus: the built-in interval variables
+ * with the values Grafana computes for a 1 s step over a 1 s scrape interval (`$__rate_interval`
+ * is max(4 × scrape interval, step + scrape interval) = 4 s), then the dashboard's variables.
+ * An unknown variable throws, so a panel using one the test does not know fails loudly.
+ */
+export function interpolate(expr: string, d: Dashboard, choices: Record<string, VariableChoice>, rangeSeconds: number): string {
+  const builtIns: Record<string, string> = {
+    __rate_interval: '4s',
+    __interval: '1s',
+    __interval_ms: '1000',
+    __range: `${rangeSeconds}s`,
+    __range_s: String(rangeSeconds),
+    __range_ms: String(rangeSeconds * 1000),
+  };
+  return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g, (_all, braced?: string, plain?: string, bracketed?: string) => {
+    const name = (braced ?? plain ?? bracketed)!;
+    if (name in builtIns) return builtIns[name]!;
+    const variable = d.templating.list.find((v) => v.name === name);
+    if (!variable) throw new Error(`${d.title}: unknown variable $${name} in ${expr}`);
+    const choice = choices[name] ?? 'all';
+    if (choice !== 'all') return choice.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (variable.allValue === undefined) throw new Error(`${d.title}: $${name} has no allValue; give the test a value for it`);
+    return variable.allValue;
+  });
+}
