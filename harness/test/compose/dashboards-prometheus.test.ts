@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/api/run-scenario.ts';
@@ -6,7 +7,7 @@ import { createHarnessMetrics, createMetricsReporter } from '../../src/report/ex
 import { serveMetrics, type MetricsServer } from '../../src/report/metrics-server.ts';
 import { repoPath } from '../../src/util/tsx.ts';
 import { dashboardFiles, dataPanels, interpolate, variableQuery, type Dashboard, type VariableChoice } from './dashboard-files.ts';
-import { labelValues, queryRange, startPrometheus, type PrometheusServer, type RangeSeries } from './prometheus-server.ts';
+import { labelValues, prometheusBinary, queryRange, startPrometheus, type PrometheusServer, type RangeSeries } from './prometheus-server.ts';
 
 /**
  * Every query of every dashboard panel, executed by a real Prometheus against a real run.
@@ -76,11 +77,12 @@ function refused(port: number): Promise<boolean> {
 
 /** Grafana's choices for "this run selected". */
 function thisRun(): Record<string, VariableChoice> {
+  prom();
   return { run: { value: result!.runId }, scenario: { value: result!.scenario.name }, profile: { value: result!.profile } };
 }
 
 async function panelSeries(d: Dashboard, expr: string, choices: Record<string, VariableChoice>): Promise<RangeSeries[]> {
-  return queryRange(prometheus!.url, interpolate(expr, d, choices, Math.ceil(window.end - window.start)), { ...window, stepSeconds });
+  return queryRange(prom().url, interpolate(expr, d, choices, Math.ceil(window.end - window.start)), { ...window, stepSeconds });
 }
 
 /** Every shown target of every data panel, by dashboard. */
@@ -90,7 +92,18 @@ const targets = dashboards.flatMap(({ file, dashboard }) =>
   ),
 );
 
+const missing = `${prometheusBinary} is missing: install Debian's prometheus package (apt-get install -y prometheus)`;
+
+/** The running Prometheus; without one every test fails saying why (none is skipped). */
+function prom(): PrometheusServer {
+  if (!prometheus) throw new Error(existsSync(prometheusBinary) ? 'Prometheus did not start (see the beforeAll error)' : missing);
+  return prometheus;
+}
+
 beforeAll(async () => {
+  // Without the binary the hook returns and every test fails with `missing` (a hook that throws
+  // would mark them skipped).
+  if (!existsSync(prometheusBinary)) return;
   const metrics = createHarnessMetrics();
   harness = await serveMetrics(metrics, { port: 0 });
   // Everything every second; the job names come from the discovered groups (services, toxiproxy, faultline).
@@ -110,7 +123,7 @@ beforeAll(async () => {
   // The verdicts are set when the run ends: wait until Prometheus has scraped them.
   const verdicts = `faultline_slo_passed{run_id="${result.runId}"}`;
   const scraped = await eventually(
-    async () => (await queryRange(prometheus!.url, verdicts, { start: window.start, end: Date.now() / 1000, stepSeconds })).length === result!.slos.length,
+    async () => (await queryRange(prom().url, verdicts, { start: window.start, end: Date.now() / 1000, stepSeconds })).length === result!.slos.length,
     15_000,
   );
   if (!scraped) throw new Error(`Prometheus never scraped the ${result.slos.length} verdicts of run ${result.runId}`);
@@ -123,20 +136,26 @@ afterAll(async () => {
 }, 20_000);
 
 describe('a run scraped by a real Prometheus', () => {
+  // Not a skip: without Prometheus the dashboards go unchecked, so this fails until it is installed.
+  it("has Debian's prometheus package installed", () => {
+    expect(existsSync(prometheusBinary), missing).toBe(true);
+  });
+
   it('ran the tour to its end, every fault applied', () => {
+    prom();
     expect(result!.status).toBe('completed');
     expect(result!.faults.map((f) => f.id).sort()).toEqual(['dispatch-down', 'gateway-slow', 'notification-slow', 'trip-503']);
   });
 
   it("discovered the run's five services and its embedded Toxiproxy through /targets, and scraped them labelled with the run", async () => {
-    const up = await queryRange(prometheus!.url, `max by (job, instance, run_id, scenario, profile) (up{run_id="${result!.runId}"}) == 1`, {
+    const up = await queryRange(prom().url, `max by (job, instance, run_id, scenario, profile) (up{run_id="${result!.runId}"}) == 1`, {
       ...window,
       stepSeconds,
     });
     const jobs = up.map((s) => s.metric['job']).sort();
     expect(jobs).toEqual(['services', 'services', 'services', 'services', 'services', 'toxiproxy']);
     for (const s of up) expect(s.metric).toMatchObject({ scenario: 'dashboard-tour', profile: 'resilient' });
-    const self = await queryRange(prometheus!.url, 'up{job="faultline"} == 1', { ...window, stepSeconds });
+    const self = await queryRange(prom().url, 'up{job="faultline"} == 1', { ...window, stepSeconds });
     expect(self.map((s) => s.metric['instance'])).toEqual([`127.0.0.1:${harness!.port}`]);
   });
 
@@ -144,7 +163,7 @@ describe('a run scraped by a real Prometheus', () => {
     for (const { dashboard } of dashboards) {
       for (const variable of dashboard.templating.list.filter((v) => ['scenario', 'profile', 'run'].includes(v.name))) {
         const [, metric, label] = /^label_values\((.*),\s*(\w+)\)$/.exec(variableQuery(variable))!;
-        const values = await labelValues(prometheus!.url, label!, interpolate(metric!, dashboard, {}, 60), window);
+        const values = await labelValues(prom().url, label!, interpolate(metric!, dashboard, {}, 60), window);
         const expected = { scenario: result!.scenario.name, profile: result!.profile, run: result!.runId }[variable.name];
         expect(values, `${dashboard.title}: $${variable.name}`).toContain(expected);
       }
@@ -194,11 +213,12 @@ describe('the exemptions', () => {
 
 describe('after the run', () => {
   it('leaves nothing running: Prometheus has exited, the harness exposition and the run stopped listening', async () => {
+    const server = prom();
     await harness!.close();
-    await prometheus!.stop();
-    const child = prometheus!.process;
+    await server.stop();
+    const child = server.process;
     expect(child.exitCode !== null || child.signalCode !== null).toBe(true);
     expect(await refused(harness!.port)).toBe(true);
-    expect(await refused(Number(new URL(prometheus!.url).port))).toBe(true);
+    expect(await refused(Number(new URL(server.url).port))).toBe(true);
   });
 });
