@@ -6,7 +6,7 @@ import { compilePlan } from '../plan/index.ts';
 import type { Plan } from '../plan/model.ts';
 import { defaultOutDir, resultFiles } from '../report/files.ts';
 import { fileReporters } from '../report/reporters.ts';
-import { executePlan } from '../run/run-scenario.ts';
+import { executePlan, newRunId } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { analyse } from '../slo/analyse.ts';
 
@@ -73,7 +73,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   const plan = await planScenario(options);
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
   const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
+  // Chosen here, not in execute, so that reporters label the run's series from its first event.
+  const runId = newRunId();
   events.onPlan?.({
+    runId,
     scenario: plan.scenario.name,
     profile: plan.profile,
     durationMs: plan.durationMs,
@@ -81,6 +84,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   });
   const recording = await executePlan({
     plan,
+    runId,
     events,
     ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -7,11 +7,27 @@ export type RunPhase = 'starting' | 'services' | 'warming' | 'load' | 'draining'
 
 /** What the run is about to do, announced once before the load starts. */
 export interface PlanInfo {
+  /** The run's id (`20260101T120000Z-1a2b3c`), the same as the Recording's and the result's. */
+  runId: string;
   scenario: string;
   profile: string;
   /** Length of the load schedule (ms, already time-scaled). */
   durationMs: number;
   faults: { id: string; label: string; atMs: number; forMs?: number }[];
+}
+
+/**
+ * Where the running system answers, announced once it is up (before warm-up), for reporters that
+ * point a scraper at it (the exposition's service discovery). Addresses do not change during a
+ * run: a relaunched service gets its previous port back.
+ */
+export interface StackInfo {
+  /** Base URL of the Toxiproxy API the run drives (the embedded server's or `--toxiproxy`). */
+  toxiproxyUrl: string;
+  /** Whether that is the run's own embedded server (its /metrics always on, gone after the run). */
+  embedded: boolean;
+  /** Direct base URL of every service (what the harness itself scrapes), in topology order. */
+  services: { name: string; url: string }[];
 }
 
 /** Client-side numbers of one elapsed second of the load, for live progress. */
@@ -61,7 +77,7 @@ export interface ResultFiles {
 
 /**
  * Run events a reporter may subscribe to; every hook is optional (vitest's reporter model). In
- * order: onPlan, then onPhase/onSecond/onFault as the run goes (called and not awaited: a
+ * order: onPlan, then onStack once the system is up, onPhase/onSecond/onFault as the run goes (called and not awaited: a
  * reporter never slows the run), then, awaited, onRecording once the system is torn down,
  * onResult once analysis has judged it, and onEnd when every run of the invocation is over
  * (one for `run x`, several for `--all` and `compare`). File reporters write in the awaited
@@ -70,6 +86,7 @@ export interface ResultFiles {
 export interface RunEvents {
   onPlan?(info: PlanInfo): void;
   onPhase?(phase: RunPhase, detail?: string): void;
+  onStack?(info: StackInfo): void;
   onSecond?(s: SecondProgress): void;
   onFault?(e: FaultEvent): void;
   onRecording?(recording: Recording, files: ResultFiles): void | Promise<void>;
@@ -83,6 +100,7 @@ export function combineReporters(...reporters: RunEvents[]): RunEvents {
   return {
     onPlan: (info) => reporters.forEach((r) => r.onPlan?.(info)),
     onPhase: (phase, detail) => reporters.forEach((r) => r.onPhase?.(phase, detail)),
+    onStack: (info) => reporters.forEach((r) => r.onStack?.(info)),
     onSecond: (s) => reporters.forEach((r) => r.onSecond?.(s)),
     onFault: (e) => reporters.forEach((r) => r.onFault?.(e)),
     onRecording: async (recording, files) => {

@@ -17,6 +17,8 @@ import { runTimeline } from './timeline.ts';
 
 export interface ExecuteOptions {
   plan: Plan;
+  /** The run's id; default: a new one (newRunId). */
+  runId?: string | undefined;
   /** External Toxiproxy URL; undefined = the embedded server. */
   toxiproxyUrl?: string;
   signal?: AbortSignal;
@@ -48,7 +50,7 @@ export function newRunId(): string {
 export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   const { plan, events } = options;
   const clock = options.clock ?? systemClock;
-  const runId = newRunId();
+  const runId = options.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const problems: string[] = [];
   const journal = options.toxiproxyUrl ? new Journal(options.toxiproxyUrl, runId, options.stateDir) : undefined;
@@ -104,11 +106,16 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       ...(options.onServiceOutput ? { onOutput: options.onServiceOutput } : {}),
       ...(events?.onPhase ? { onPhase: (phase, detail) => events.onPhase?.(phase, detail) } : {}),
     });
+    const live = stack;
+    events?.onStack?.({
+      toxiproxyUrl: stack.proxies.api.url,
+      embedded: !options.toxiproxyUrl,
+      services: plan.topology.services.map((s) => ({ name: s.name, url: live.serviceUrl(s.name) })),
+    });
     // What a dead run left in a shared Toxiproxy is undone before this one changes anything
     // (nothing to do without a journal: the embedded server is this run's own).
     const { problems: undoProblems } = await stack.proxies.undoDeadRuns({ keepRunId: runId });
     problems.push(...undoProblems);
-    const live = stack;
     phase = 'warm-up';
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');

@@ -1,38 +1,31 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHarnessMetrics } from '../../src/report/exposition.ts';
-import { repoPath } from '../../src/util/tsx.ts';
+import { renderMetrics } from '../../src/toxiproxy/metrics.ts';
 import { createServiceMetrics } from '../../../services/lib/metrics.ts';
+import { dashboardDir, dashboardFiles, dataPanels, expressions, linkedUid, type Dashboard } from './dashboard-files.ts';
 import { exposedNames, metricNamesIn } from './promql-names.ts';
-import { compose, portOf, readRepoFile, readYaml, sampleServices, withDefaults } from './stack-files.ts';
+import { compose, portOf, readYaml, sampleServices, withDefaults } from './stack-files.ts';
 
-interface Dashboard {
-  uid: string;
-  title: string;
-  schemaVersion: number;
-  panels: { id: number; type: string; title: string; targets?: { expr: string }[] }[];
-  templating: { list: { query: unknown }[] };
-  annotations: { list: { expr?: string }[] };
-}
+const dashboards = dashboardFiles();
 
-const dashboardDir = 'dashboards/grafana/dashboards';
-const dashboards = readdirSync(repoPath(dashboardDir))
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => ({ file: f, text: readRepoFile(`${dashboardDir}/${f}`) }));
+/**
+ * The Toxiproxy metrics the compose stack's real Toxiproxy 2.12 exposes with -proxy-metrics
+ * (../shared/reference/toxiproxy-api.md §3.8). The embedded server exposes these and more.
+ */
+const realToxiproxyNames = ['toxiproxy_proxy_received_bytes_total', 'toxiproxy_proxy_sent_bytes_total'];
 
-/** Every metric name that exists: the services' registry and the harness's. */
+/** Series Prometheus itself writes for every target: `up` (1 scraped, 0 not). */
+const prometheusOwnNames = ['up'];
+
+/** Every metric name that exists: the services' registry, the harness's, the embedded
+ * Toxiproxy's (its `# TYPE` lines, present even with no proxy) and Prometheus's own. */
 async function realMetricNames(): Promise<Set<string>> {
   const service = createServiceMetrics({ service: 'probe', dependencies: ['callee'], effects: ['effect'], processMetrics: false });
+  const toxiproxy = [...renderMetrics([]).matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => ({ name: m[1]!, type: m[2]! }));
   const families = [...(await service.registry.getMetricsAsJSON()), ...(await createHarnessMetrics().registry.getMetricsAsJSON())];
-  return exposedNames(families.map((f) => ({ name: f.name, type: String(f.type) })));
-}
-
-/** Every PromQL expression of a dashboard: panel targets, variable queries, annotations. */
-function expressions(d: Dashboard): string[] {
-  const fromPanels = d.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-  const fromVariables = d.templating.list.map((v) => (typeof v.query === 'string' ? v.query : (v.query as { query: string }).query));
-  const fromAnnotations = d.annotations.list.flatMap((a) => (a.expr ? [a.expr] : []));
-  return [...fromPanels, ...fromVariables, ...fromAnnotations];
+  const names = exposedNames([...families.map((f) => ({ name: f.name, type: String(f.type) })), ...toxiproxy]);
+  for (const name of prometheusOwnNames) names.add(name);
+  return names;
 }
 
 /** Every `datasource.uid` anywhere in a JSON value. */
@@ -66,12 +59,12 @@ describe('Grafana dashboards', () => {
   const uids = provisioned.datasources.map((d) => d.uid);
 
   it('are the two expected, valid JSON, schemaVersion 36 or later, unique uids and panel ids', () => {
-    const parsed = dashboards.map((d) => JSON.parse(d.text) as Dashboard);
+    const parsed = dashboards.map((d) => d.dashboard);
     expect(parsed.map((d) => d.title).sort()).toEqual(['faultline — run', 'faultline — services']);
     expect(new Set(parsed.map((d) => d.uid)).size).toBe(parsed.length);
     for (const d of parsed) {
       expect(d.schemaVersion, d.title).toBeGreaterThanOrEqual(36);
-      const ids = d.panels.map((p) => p.id);
+      const ids = [...d.panels.filter((p) => p.type === 'row'), ...dataPanels(d)].map((p) => p.id);
       expect(new Set(ids).size, d.title).toBe(ids.length);
     }
   });
@@ -93,7 +86,7 @@ describe('Grafana dashboards', () => {
   });
 
   it('cover what the brief asks of each dashboard', () => {
-    const all = (file: string) => expressions(JSON.parse(readRepoFile(`${dashboardDir}/${file}`)) as Dashboard).join('\n');
+    const all = (file: string) => expressions(dashboards.find((d) => d.file === file)!.dashboard).join('\n');
     const services = all('faultline-services.json');
     for (const metric of [
       'http_server_request_duration_seconds_bucket',
@@ -105,12 +98,93 @@ describe('Grafana dashboards', () => {
       'bulkhead_queued',
       'bulkhead_rejections_total',
       'side_effect_duplicates_total',
+      'toxiproxy_proxy_sent_bytes_total',
+      'faultline_run_active',
     ]) {
       expect(services, metric).toContain(metric);
     }
     const run = all('faultline-run.json');
-    for (const metric of ['faultline_requests_total', 'faultline_request_duration_seconds_bucket', 'faultline_fault_active', 'faultline_slo_passed'])
+    for (const metric of [
+      'faultline_requests_total',
+      'faultline_request_duration_seconds_bucket',
+      'faultline_fault_active',
+      'faultline_slo_passed',
+      'faultline_run_active',
+    ])
       expect(run, metric).toContain(metric);
+  });
+
+  it('give every panel a unit; `none` only where value mappings name the values', () => {
+    for (const { file, dashboard } of dashboards) {
+      for (const panel of dataPanels(dashboard)) {
+        const defaults = panel.fieldConfig?.defaults ?? {};
+        expect(defaults.unit, `${file}: ${panel.title}`).toMatch(/\S/);
+        if (defaults.unit === 'none') expect(defaults.mappings?.length, `${file}: ${panel.title} (unit none)`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('select runs: scenario, profile and run variables, and every panel query and annotation uses all three', () => {
+    for (const { file, dashboard } of dashboards) {
+      const names = dashboard.templating.list.map((v) => v.name);
+      expect(names.slice(0, 3), file).toEqual(['scenario', 'profile', 'run']);
+      const run = dashboard.templating.list.find((v) => v.name === 'run')!;
+      expect(run, file).toMatchObject({ includeAll: true, allValue: '.*' });
+      const queries = [
+        ...dataPanels(dashboard).flatMap((p) => (p.targets ?? []).map((t) => `${p.title}: ${t.expr}`)),
+        ...dashboard.annotations.list.flatMap((a) => (a.expr ? [`annotation ${a.name}: ${a.expr}`] : [])),
+      ];
+      for (const query of queries) for (const variable of ['$run', '$scenario', '$profile']) expect(query, `${file}`).toContain(variable);
+    }
+  });
+
+  it("keep series without run labels to the selected runs' time, the same way everywhere", () => {
+    const mask =
+      ' and on () (faultline_run_active{run_id=~"$run", scenario=~"$scenario", profile=~"$profile"} == 1 or on () up{run_id=~"$run", scenario=~"$scenario", profile=~"$profile"})';
+    for (const { file, dashboard } of dashboards) {
+      for (const panel of dataPanels(dashboard)) {
+        for (const target of panel.targets ?? []) {
+          const harnessOnly = metricNamesIn(target.expr).every((n) => n.startsWith('faultline_') && n !== 'faultline_injected_faults_total');
+          if (!harnessOnly) expect(target.expr.endsWith(mask), `${file}: ${panel.title}: ${target.expr}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('link to each other keeping the time range and the variables, and the variables they carry exist on the other side', () => {
+    const byUid = new Map(dashboards.map((d) => [d.dashboard.uid, d.dashboard]));
+    for (const { file, dashboard } of dashboards) {
+      const others = [...byUid.keys()].filter((uid) => uid !== dashboard.uid);
+      const links = dashboard.links.filter((l) => l.type === 'link' && l.url);
+      expect(links.map((l) => linkedUid(l.url!)).sort(), file).toEqual(others.sort());
+      for (const link of links) {
+        expect(link, `${file}: ${link.title}`).toMatchObject({ keepTime: true, includeVars: true });
+        const target = byUid.get(linkedUid(link.url!)!)!;
+        for (const v of ['scenario', 'profile', 'run']) expect(target.templating.list.map((t) => t.name)).toContain(v);
+      }
+      // Data links (e.g. a verdict tile to the services during its run) point at dashboards that exist.
+      for (const panel of dataPanels(dashboard)) {
+        for (const link of panel.fieldConfig?.defaults?.links ?? []) {
+          expect(byUid.has(linkedUid(link.url) ?? ''), `${file}: ${panel.title}: ${link.url}`).toBe(true);
+          for (const [, name] of link.url.matchAll(/var-([a-z_]+)=/g)) expect(target(byUid, link.url).templating.list.map((t) => t.name)).toContain(name);
+        }
+      }
+    }
+  });
+
+  it("show the Toxiproxy byte counters with names the compose stack's Toxiproxy exposes", () => {
+    const services = dashboards.find((d) => d.file === 'faultline-services.json')!.dashboard;
+    const bytes = dataPanels(services).filter((p) => (p.targets ?? []).some((t) => metricNamesIn(t.expr).some((n) => realToxiproxyNames.includes(n))));
+    expect(bytes.length).toBeGreaterThan(0);
+    for (const panel of bytes) {
+      for (const t of panel.targets ?? [])
+        expect(
+          metricNamesIn(t.expr)
+            .filter((n) => n.startsWith('toxiproxy_'))
+            .every((n) => realToxiproxyNames.includes(n)),
+        ).toBe(true);
+      expect(panel.fieldConfig?.defaults?.unit).toBe('Bps');
+    }
   });
 
   it('use only the provisioned Prometheus datasource, by uid', () => {
@@ -132,6 +206,10 @@ describe('Grafana dashboards', () => {
     expect(mounts).toContain('./dashboards/grafana/provisioning:/etc/grafana/provisioning:ro');
   });
 });
+
+function target(byUid: Map<string, Dashboard>, url: string): Dashboard {
+  return byUid.get(linkedUid(url)!)!;
+}
 
 describe('dashboards/prometheus/prometheus.yml', () => {
   const config = readYaml<{ scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }>('dashboards/prometheus/prometheus.yml');

@@ -20,6 +20,7 @@ function capture(): { stream: PassThrough; text: () => string } {
 /** A short run: plan, start, 12 s of load with a fault from 3 s to 8 s, result. */
 function playRun(reporter: RunEvents): void {
   reporter.onPlan?.({
+    runId: '20260101T000000Z-aaaaaa',
     scenario: 'dispatch-outage',
     profile: 'resilient',
     durationMs: 12_000,
@@ -49,7 +50,7 @@ describe('the console reporter, interactive', () => {
   it('redraws one status line in place with phase, elapsed/total, req/s, p99, errors/s, dropped/s and active faults', () => {
     const out = capture();
     const reporter = createConsoleReporter({ stream: out.stream, interactive: true, color: false });
-    reporter.onPlan?.({ scenario: 's', profile: 'p', durationMs: 12_000, faults: [] });
+    reporter.onPlan?.({ runId: 'r', scenario: 's', profile: 'p', durationMs: 12_000, faults: [] });
     reporter.onPhase?.('load');
     reporter.onFault?.({ id: 'f1', label: 'f1 latency rides -> dispatch', action: 'apply', atMs: 3000 });
     reporter.onSecond?.({

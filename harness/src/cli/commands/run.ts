@@ -3,7 +3,8 @@ import { FaultlineError } from '../../errors.ts';
 import { admitScenario } from '../../gate/index.ts';
 import { combineReporters, type RunEvents } from '../../model/events.ts';
 import type { RunResult } from '../../model/result.ts';
-import { createHarnessMetrics, createMetricsReporter, serveMetrics, type MetricsServer } from '../../report/exposition.ts';
+import { createHarnessMetrics, createMetricsReporter } from '../../report/exposition.ts';
+import { serveMetrics, type MetricsServer } from '../../report/metrics-server.ts';
 import { consoleMode, createConsoleReporter } from '../../report/index.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import { listScenarios } from '../../scenario/index.ts';
@@ -31,6 +32,7 @@ Options:
   --time-scale <x>      multiply every scenario duration by x (e.g. 0.25 for quick CI runs)
   --verbose             print the services' output
   --metrics-port <n>    serve the run's own Prometheus metrics on this port while it runs
+                        (/metrics), and its scrape targets for Prometheus http_sd (/targets)
   --metrics-host <addr> address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
   --metrics-linger <s>  keep serving metrics this long after the last run, so a scraper
                         sees the final verdicts (default 0)
@@ -97,7 +99,7 @@ export const runCommand: Command = {
     const files = fileReporters({ ...(values.json ? { json: values.json } : {}), ...(values.junit ? { junit: values.junit } : {}) });
     const metrics = metricsPort === undefined ? undefined : createHarnessMetrics();
     const metricsServer: MetricsServer | undefined =
-      metrics && (await serveMetrics(metrics.registry, { port: metricsPort!, ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}) }));
+      metrics && (await serveMetrics(metrics, { port: metricsPort!, ...(values['metrics-host'] ? { host: values['metrics-host'] } : {}) }));
     if (metricsServer) ctx.stderr.write(`harness metrics at ${metricsServer.url}\n`);
     try {
       for (const name of names) {
