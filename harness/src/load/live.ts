@@ -84,6 +84,12 @@ export class LiveSeconds {
     }
   }
 
+  /** Whether the current second is the schedule's last: only the send loop may end that one, once
+   * it has sent every arrival (a late batch would otherwise be counted in no second). */
+  get onLastSecond(): boolean {
+    return this.rollAtMs >= this.#schedule.durationMs;
+  }
+
   #endOf(index: number): number {
     const startMs = index * 1000;
     return startMs < this.#schedule.durationMs ? Math.min(startMs + 1000, this.#schedule.durationMs) : Infinity;

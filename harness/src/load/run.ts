@@ -113,7 +113,8 @@ class LoadRun implements RequestSink {
     const live = this.#live;
     if (live !== undefined) {
       // Before logging this sample: it belongs to the second now starting, not the one ending.
-      if (endMs >= live.rollAtMs) live.roll(endMs, this.#inFlight);
+      // The last second is the send loop's to end (after its last, maybe late, batch).
+      if (endMs >= live.rollAtMs && !live.onLastSecond) live.roll(endMs, this.#inFlight);
       if (errorCode === 0) live.ok++;
       else live.errors++;
     }
@@ -128,15 +129,20 @@ class LoadRun implements RequestSink {
     let nextMs = schedule.count > 0 ? schedule.timeOfMs(0) : Infinity;
     while (!this.#aborted) {
       const nowMs = this.#elapsedMs();
-      this.#live?.roll(nowMs, this.#inFlight);
       // Late wake-ups (coarse timers, a busy loop) catch up here: every arrival that has come
       // due is sent now, in one batch, each with its own scheduled time; lateness shows in sentMs.
+      // Seconds roll before a batch that belongs to a second now starting, and after the last
+      // one, so that every send is counted in a reported second.
+      if (!this.#live?.onLastSecond) this.#live?.roll(nowMs, this.#inFlight);
       while (nextMs <= nowMs && !this.#aborted) {
         this.#arrive(seq, nextMs);
         seq++;
         nextMs = seq < schedule.count ? schedule.timeOfMs(seq) : Infinity;
       }
-      if (nowMs >= durationMs) return;
+      if (nowMs >= durationMs) {
+        this.#live?.roll(nowMs, this.#inFlight);
+        return;
+      }
       await this.#sleepUntil(Math.min(nextMs, this.#live?.rollAtMs ?? Infinity, durationMs));
     }
   }

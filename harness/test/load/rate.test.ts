@@ -66,6 +66,21 @@ describe('the open-model load generator', () => {
     expect(outcome.histogram.fromScheduled.p99).toBeGreaterThanOrEqual(outcome.histogram.fromSent.p99);
   });
 
+  it('counts a late last batch in the last second, so live progress adds up to what was sent', async () => {
+    server = await startServer((_request, response) => response.end('ok'));
+    // A clock that jumps 400 ms forward shortly before the end: the send loop wakes after the
+    // schedule's end with the last arrivals still due, and sends them in one late batch.
+    const start = performance.now();
+    const now = () => performance.now() + (performance.now() - start > 1800 ? 400 : 0);
+    const seconds: LiveSecond[] = [];
+    const spec = loadSpec(100, 2000, { maxInFlight: 10_000 });
+    const outcome = await runLoad({ baseUrl: server.url, seed: 1, spec, originMs: start, now, onSecond: (s) => seconds.push(s) });
+    expect(outcome.samples).toHaveLength(200);
+    expect(outcome.samples.filter((s) => s.sentMs >= 2000).length).toBeGreaterThan(0);
+    expect(seconds.map((s) => s.t)).toEqual([0, 1000]);
+    expect(seconds.reduce((sum, s) => sum + s.sent, 0)).toBe(200);
+  });
+
   it('follows a ramp', async () => {
     server = await startServer((_request, response) => response.end('ok'));
     const spec = loadSpec(0, 0, { stages: [{ durationMs: 2000, fromRate: 0, toRate: 300 }] });
