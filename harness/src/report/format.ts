@@ -35,7 +35,8 @@ export function formatValue(value: number | null, unit: string): string {
     case 'count':
       return String(Math.round(value * 100) / 100);
     case '×':
-      return `${trim(value, 2)}×`;
+      // Always two decimals: exactly one attempt per call reads `1.00×`.
+      return `${(Number(value.toFixed(2)) + 0).toFixed(2)}×`;
     default:
       return unit ? `${trim(value, 2)} ${unit}` : trim(value, 2);
   }

@@ -24,7 +24,7 @@ describe('value formatting', () => {
   it('shows retry amplification as a multiple and other ratios as percentages', () => {
     const amplification = { unit: 'ratio', expression: 'retry_amplification{service=rides} < 2.5' };
     expect(formatValue(1.348, displayUnit(amplification))).toBe('1.35×');
-    expect(formatThreshold('<', 2.5, displayUnit(amplification))).toBe('< 2.5×');
+    expect(formatThreshold('<', 2.5, displayUnit(amplification))).toBe('< 2.50×');
     expect(formatValue(0.25, displayUnit({ unit: 'ratio', expression: 'error_rate < 30%' }))).toBe('25.00 %');
   });
 });

@@ -128,7 +128,7 @@ describe('retry amplification', () => {
     // fault [3000, 6000]: calls 30 − 10 = 20, attempts 60 − 10 = 50.
     const verdict = verdictOf(run, slo({ kind: 'retry_amplification', service: 'dispatch', dependency: 'pricing' }, '<', 2, 'fault'));
     expect(verdict.measured).toBe(2.5);
-    expect(verdict.detail).toBe('retry amplification of dispatch -> pricing was 2.5×, threshold < 2× (0.5× over)');
+    expect(verdict.detail).toBe('retry amplification of dispatch -> pricing was 2.50×, threshold < 2.00× (0.50× over)');
   });
 
   it('cannot be measured when no call was made in the window', () => {
