@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../harness/src/api/run-scenario.ts';
 import { listScenarios } from '../harness/src/scenario/index.ts';
+import { expectExactlyOneAmplification } from '../harness/test/support/amplification.ts';
 
 // The discrimination property of the catalog, in the fast mode CI uses: every scenario passes
 // with the resilient profile and fails with the naive one (baseline, which has no fault to
@@ -45,10 +46,12 @@ describe('the scenario catalog', () => {
     });
 
     const expected = name === 'baseline' ? 'pass' : 'fail';
-    it(`${name} ${expected === 'fail' ? 'fails' : 'still passes'} with the naive profile`, async () => {
-      const { result } = await runScenario({ scenario: name, profile: 'naive', timeScale, outDir: false });
+    it(`${name} ${expected === 'fail' ? 'fails' : 'still passes'} with the naive profile, retry amplification exactly 1.00×`, async () => {
+      const { result, recording, plan } = await runScenario({ scenario: name, profile: 'naive', timeScale, outDir: false });
       expect(result.status).toBe('completed');
       expect(result.verdict, describeMisses(result)).toBe(expected);
+      // naive never retries: one attempt per call that reached the network, on every link.
+      expectExactlyOneAmplification(result, recording, plan.scenario);
     });
   }
 });
