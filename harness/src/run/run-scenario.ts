@@ -72,27 +72,31 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   };
   if (options.signal?.aborted) noteInterruption();
   options.signal?.addEventListener('abort', noteInterruption, { once: true });
-  const interrupted = (live: Stack | undefined): Recording => ({
+  /** The Recording of this run from what it observed; the parts not given are what the run got
+   * to (an interrupted start-up has no samples, maybe no scrapes or events). */
+  const recordingOf = (live: Stack | undefined, observed: Partial<Pick<Recording, 'samples' | 'dropped' | 'status' | 'interruption'>>): Recording => ({
     runId,
     scenario: plan.scenario.name,
     scenarioFile: plan.scenario.file,
     profile: plan.profile,
     seed: plan.seed,
     timeScale: plan.timeScale,
-    status: 'interrupted',
+    status: observed.status ?? 'interrupted',
     problems,
     startedAt,
     durationMs: plan.durationMs,
-    samples: [],
-    dropped: [],
+    samples: observed.samples ?? [],
+    dropped: observed.dropped ?? [],
     scrapes: scraper?.scrapes ?? [],
     faults: faults?.list() ?? plan.faults.map((f) => ({ id: f.id, kind: f.kind, target: faultKindOf(f).target(f) })),
     windows: plan.windows,
     environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion),
     policyEvents: breakerEvents?.events() ?? [],
     policyEventSources: breakerEvents?.sources() ?? [],
-    interruption: interruption ?? { phase },
+    ...(observed.interruption ? { interruption: observed.interruption } : {}),
   });
+  const interrupted = (live: Stack | undefined): Recording => recordingOf(live, { interruption: interruption ?? { phase } });
+
   let timelineStop: AbortController | undefined;
   const stopTimeline = () => timelineStop?.abort();
   try {
@@ -192,27 +196,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     await scraper.tick();
     await scraper.stop();
 
-    recording = {
-      runId,
-      scenario: plan.scenario.name,
-      scenarioFile: plan.scenario.file,
-      profile: plan.profile,
-      seed: plan.seed,
-      timeScale: plan.timeScale,
-      status: options.signal?.aborted || load.aborted ? 'interrupted' : 'completed',
-      problems,
-      startedAt,
-      durationMs: plan.durationMs,
+    recording = recordingOf(live, {
       samples: load.samples,
       dropped: load.dropped,
-      scrapes: scraper.scrapes,
-      policyEvents: collector.events(),
-      policyEventSources: collector.sources(),
-      faults: runtime.list(),
-      windows: plan.windows,
-      environment: environment(options.toxiproxyUrl ?? 'embedded', live.toxiproxyVersion),
+      status: options.signal?.aborted || load.aborted ? 'interrupted' : 'completed',
       ...(interruption || load.aborted ? { interruption: interruption ?? { phase: 'load', atMs: plan.durationMs } } : {}),
-    };
+    });
   } catch (error) {
     // A signal during start-up or warm-up surfaces as an error from whatever was waiting; the
     // run was interrupted, not broken: it still ends with a (mostly empty) recording.
