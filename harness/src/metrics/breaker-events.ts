@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { PoolsByOrigin } from './pools.ts';
 import type { PolicyEvent, PolicyEventSource } from '../model/recording.ts';
 
 /** A service whose `/__faultline/breaker-events` may be read, with the headers that authorise it. */
@@ -42,7 +42,7 @@ interface Cursor {
 export class BreakerEventCollector {
   private readonly cursors = new Map<string, Cursor>();
   private readonly collected: PolicyEvent[] = [];
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new PoolsByOrigin();
   private readonly busy = new Map<string, Promise<void>>();
 
   constructor(private readonly options: BreakerEventCollectorOptions) {}
@@ -71,8 +71,7 @@ export class BreakerEventCollector {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
-    this.pools.clear();
+    await this.pools.close();
   }
 
   private pollOne(target: BreakerEventTarget): Promise<void> {
@@ -113,7 +112,7 @@ export class BreakerEventCollector {
   private async fetch(target: BreakerEventTarget, after: number): Promise<Page | undefined> {
     const timeout = this.options.timeoutMs ?? 1000;
     try {
-      const response = await this.pool(target.url).request({
+      const response = await this.pools.get(target.url).request({
         path: `/__faultline/breaker-events?after=${after}`,
         method: 'GET',
         headers: target.headers,
@@ -127,15 +126,6 @@ export class BreakerEventCollector {
     } catch {
       return undefined;
     }
-  }
-
-  private pool(url: string): Pool {
-    let pool = this.pools.get(url);
-    if (!pool) {
-      pool = new Pool(url, { connections: 1, keepAliveTimeout: 10_000 });
-      this.pools.set(url, pool);
-    }
-    return pool;
   }
 }
 

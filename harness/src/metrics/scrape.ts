@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { PoolsByOrigin } from './pools.ts';
 import type { MetricSample, Scrape } from '../model/recording.ts';
 import { parsePrometheusText } from './parse.ts';
 
@@ -30,7 +30,7 @@ export interface ScraperOptions {
 /** Scrapes every service's /metrics on a fixed interval into Scrape records. */
 export class Scraper {
   readonly scrapes: Scrape[] = [];
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new PoolsByOrigin();
   private readonly busy = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -49,15 +49,6 @@ export class Scraper {
     await Promise.all([...this.options.targets().map((t) => this.scrapeOne(t)), this.options.onTick?.()]);
   }
 
-  private pool(url: string): Pool {
-    let pool = this.pools.get(url);
-    if (!pool) {
-      pool = new Pool(url, { connections: 1, keepAliveTimeout: 10_000 });
-      this.pools.set(url, pool);
-    }
-    return pool;
-  }
-
   private async scrapeOne(target: ScrapeTarget): Promise<void> {
     // A slow scrape is skipped rather than stacked: the next tick tries again.
     if (this.busy.has(target.service)) return;
@@ -65,7 +56,7 @@ export class Scraper {
     const atMs = this.now() - this.options.originMs;
     try {
       const timeout = Math.max(500, this.options.intervalMs);
-      const response = await this.pool(target.url).request({ path: '/metrics', method: 'GET', headersTimeout: timeout, bodyTimeout: timeout });
+      const response = await this.pools.get(target.url).request({ path: '/metrics', method: 'GET', headersTimeout: timeout, bodyTimeout: timeout });
       const text = await response.body.text();
       const series = response.statusCode === 200 ? parsePrometheusText(text).filter(keep) : [];
       this.scrapes.push({ atMs, service: target.service, up: response.statusCode === 200, series });
@@ -79,7 +70,6 @@ export class Scraper {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
-    this.pools.clear();
+    await this.pools.close();
   }
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/api/run-scenario.ts';
 import type { RunResult } from '../../src/model/result.ts';
@@ -8,6 +7,7 @@ import { serveMetrics, type MetricsServer } from '../../src/report/metrics-serve
 import { repoPath } from '../../src/util/tsx.ts';
 import { dashboardFiles, dataPanels, interpolate, variableQuery, type Dashboard, type VariableChoice } from './dashboard-files.ts';
 import { labelValues, prometheusBinary, queryRange, startPrometheus, type PrometheusServer, type RangeSeries } from './prometheus-server.ts';
+import { refused } from '../support/ports.ts';
 
 /**
  * Every query of every dashboard panel, executed by a real Prometheus against a real run.
@@ -62,17 +62,6 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number): Pro
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return check();
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 /** Grafana's choices for "this run selected". */

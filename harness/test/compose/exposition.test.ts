@@ -1,10 +1,10 @@
-import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { createHarnessMetrics, createMetricsReporter } from '../../src/report/exposition.ts';
 import { serveMetrics, type MetricsServer } from '../../src/report/metrics-server.ts';
 import type { RunResult } from '../../src/model/result.ts';
+import { refused } from '../support/ports.ts';
 
 const servers: MetricsServer[] = [];
 afterEach(async () => {
@@ -34,17 +34,6 @@ const stack = {
     { name: 'trip', url: 'http://127.0.0.1:40003' },
   ],
 };
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe('the harness metrics reporter', () => {
   const run1 = { run_id: '20260101T000000Z-aaaaaa', scenario: 'dispatch-outage', profile: 'resilient' };
