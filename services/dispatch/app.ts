@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forgetOldest, rememberedTrips } from '../lib/bounded.ts';
 import { distanceKm, locationSchema, type Location } from '../lib/geo.ts';
 import { IdempotencyStore, idempotencyKeyOf } from '../lib/idempotency.ts';
 import type { Random } from '../lib/random.ts';
@@ -47,6 +48,7 @@ export const dispatchService: ServiceDefinition = {
       const ranked = [...drivers].sort((a, b) => distanceKm(a.location, pickup) - distanceKm(b.location, pickup));
       const driver = ranked[already % ranked.length]!;
       assignmentsByTrip.set(tripId, already + 1);
+      forgetOldest(assignmentsByTrip, rememberedTrips);
       ctx.sideEffects.record('driver_assigned', tripId);
       const etaSeconds = Math.round(60 + distanceKm(driver.location, pickup) * 120);
       return {

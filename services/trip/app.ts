@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forgetOldest, rememberedTrips } from '../lib/bounded.ts';
 import { DependencyError } from '../lib/client/errors.ts';
 import type { Deadline } from '../lib/deadline.ts';
 import { locationSchema, type Location } from '../lib/geo.ts';
@@ -86,6 +87,7 @@ export const tripService: ServiceDefinition = {
       };
       if (input.dropoff) trip.dropoff = input.dropoff;
       trips.set(id, trip);
+      forgetOldest(trips, rememberedTrips);
 
       let assignment;
       try {
