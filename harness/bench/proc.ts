@@ -86,6 +86,25 @@ export function listeningPorts(pids: readonly number[]): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
+/** Pids of every process (readable by us) with a listening socket on `port`: a walk of all of
+ * /proc, so only for the rare port found still listening. */
+export function listenerHolders(port: number): number[] {
+  const inodes = new Set<number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const [inode, listened] of parseListeningSockets(readFileSync(file, 'utf8'))) if (listened === port) inodes.add(inode);
+    } catch {
+      // no IPv6 on this machine
+    }
+  }
+  const holders: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (socketInodes(fdTargets(Number(entry))).some((inode) => inodes.has(inode))) holders.push(Number(entry));
+  }
+  return holders;
+}
+
 /** Whether some process still listens on `port` (any address). */
 export function isListening(port: number): boolean {
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {

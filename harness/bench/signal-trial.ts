@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCliProcess, type CliProcess } from './cli-process.ts';
 import type { ExternalToxiproxy } from './external-toxiproxy.ts';
-import { isListening, listeningPorts, processesOfRun, type RunMarks } from './proc.ts';
+import { isListening, listenerHolders, listeningPorts, processesOfRun, type RunMarks } from './proc.ts';
 import { phaseMarkers, type Trial } from './signal-plan.ts';
 
 /** GitHub Actions' grace between SIGINT/SIGTERM and SIGKILL when a job is cancelled. */
@@ -36,6 +36,8 @@ export interface TrialOutcome {
   exit?: string;
   /** Everything wrong; empty = passed. */
   problems: string[];
+  /** What was seen but is not the run's doing (a freed port taken by another process). */
+  notes: string[];
   /** What the run had when it was signalled, so a pass says what was checked. */
   checked: { ports: number; processes: number; proxiesAdded: number };
   /** The end of the run's output (and cleanup's), for a failure report. */
@@ -84,7 +86,7 @@ export async function runTrial(trial: Trial, options: TrialOptions): Promise<Tri
   const run: CliProcess = startCliProcess(args, { FAULTLINE_STATE_DIR: stateDir, [tagName]: tagValue });
   const marks: RunMarks = { rootPid: run.pid, pgid: run.pid, envTag: `${tagName}=${tagValue}` };
   const problems: string[] = [];
-  const outcome: TrialOutcome = { trial, delivered: false, problems, checked: { ports: 0, processes: 0, proxiesAdded: 0 }, outputTail: '' };
+  const outcome: TrialOutcome = { trial, delivered: false, problems, notes: [], checked: { ports: 0, processes: 0, proxiesAdded: 0 }, outputTail: '' };
   let extraOutput = '';
   try {
     const marker = phaseMarkers[trial.phase];
@@ -121,13 +123,17 @@ export async function runTrial(trial: Trial, options: TrialOptions): Promise<Tri
     if (!(await waitUntil(() => processesOfRun(marks).length === 0, settle))) {
       problems.push(`processes left: ${processesOfRun(marks).map(describeProcess).join('; ')}`);
     }
-    // A port still listened on is a leak only if a process of the run holds it; but the run's
-    // processes are checked above, and a port of a dead process is freed by the kernel — so a
-    // port still listening here is either ours (reported above) or reused by someone else.
-    const stillListening = ports.filter(isListening);
-    const ours = listeningPorts(processesOfRun(marks));
-    const leaked = stillListening.filter((port) => ours.includes(port));
-    if (leaked.length > 0) problems.push(`listeners left on ports ${leaked.join(', ')}`);
+    // A port the run listened on must be free now, or held by a process that is not the run's:
+    // an ephemeral port freed by the run may be taken by anyone on a busy machine (noted, not a
+    // failure). A holder of the run's, or one that cannot be told, is a leak — this catches a
+    // process that escaped every mark above (own group, re-parented, environment cleared).
+    for (const port of ports.filter(isListening)) {
+      const holders = listenerHolders(port);
+      const run = new Set(processesOfRun(marks));
+      if (holders.length === 0 || holders.some((pid) => run.has(pid)))
+        problems.push(`listener left on port ${port} (${holders.map(describeProcess).join('; ') || 'holder unknown'})`);
+      else outcome.notes.push(`port ${port} reused by ${holders.map(describeProcess).join('; ')}`);
+    }
 
     if (external) {
       if (trial.signal === 'SIGKILL') {

@@ -64,6 +64,7 @@ try {
         ` (checked ${outcome.checked.processes} processes, ${outcome.checked.ports} listeners, ${outcome.checked.proxiesAdded} proxies)`,
     );
     for (const problem of outcome.problems) console.error(`    ${problem}`);
+    for (const note of outcome.notes) console.error(`    note: ${note}`);
   }
 } finally {
   await external?.stop();

@@ -3,6 +3,7 @@
 // a fault moved to a random link every few seconds. Each service is sampled from outside (/proc:
 // RSS, descriptors) and from its /metrics (prom-client's default process metrics: heap, active
 // handles, event-loop lag).
+import { Agent, fetch } from 'undici';
 import { parsePrometheusText } from '../src/metrics/parse.ts';
 import { bringUp, type Stack } from '../src/run/stack.ts';
 import { proxyName, taxiServiceNames, taxiTopology } from '../src/topology/index.ts';
@@ -15,6 +16,10 @@ const tripBody = (n: number) => JSON.stringify({ passengerId: `p-${n % 20}`, pic
 
 /** The faults cycled on the links: toxics of the catalog's kinds, or the link down. */
 const faultTypes = ['latency', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'down'] as const;
+
+/** Longer than the keep-alive timeouts between the services (undici's 4 s, the servers' 5 s): after
+ * it the idle pools have closed, and descriptors and handles are counted exactly. */
+const idleCloseMs = 5500;
 
 export async function startServicesSoak(random: () => number, options: { faultEveryMs: number; ratePerSec: number }): Promise<SoakTarget> {
   const topology = taxiTopology();
@@ -58,10 +63,17 @@ export async function startServicesSoak(random: () => number, options: { faultEv
   // Open-model load: a trip every 1/rate s, each with its own deadline, at most 50 in flight.
   let inFlight = 0;
   let sent = 0;
+  let agent = new Agent();
   const loadTimer = setInterval(() => {
     if (quiet || inFlight >= 50) return;
     inFlight++;
-    fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tripBody(sent++), signal: AbortSignal.timeout(5000) })
+    fetch(gateway, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: tripBody(sent++),
+      signal: AbortSignal.timeout(5000),
+      dispatcher: agent,
+    })
       .then(async (response) => {
         await response.arrayBuffer();
         if (response.ok) stats.trips++;
@@ -72,7 +84,8 @@ export async function startServicesSoak(random: () => number, options: { faultEv
   }, 1000 / options.ratePerSec);
 
   const scrape = async (name: string): Promise<Record<string, number>> => {
-    const text = await (await fetch(`${stack.serviceUrl(name)}/metrics`)).text();
+    // A connection of its own, closed after: the scrape must not leave a socket to be counted.
+    const text = await (await fetch(`${stack.serviceUrl(name)}/metrics`, { headers: { connection: 'close' } })).text();
     const value = (metric: string) => parsePrometheusText(text).find((s) => s.name === metric)?.value ?? Number.NaN;
     return {
       heap: value('nodejs_heap_size_used_bytes') / MB,
@@ -89,7 +102,9 @@ export async function startServicesSoak(random: () => number, options: { faultEv
       await removeFault();
       const deadline = performance.now() + 6000;
       while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 500));
+      await agent.destroy();
+      agent = new Agent();
+      await new Promise((r) => setTimeout(r, idleCloseMs));
       try {
         const sample: Sample = {};
         for (const name of taxiServiceNames) {
@@ -110,6 +125,7 @@ export async function startServicesSoak(random: () => number, options: { faultEv
       await busy.catch(() => undefined);
       const deadline = performance.now() + 6000;
       while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await agent.destroy();
       const problems = await stack.teardown();
       if (problems.length > 0) throw new Error(`services soak teardown: ${problems.join('; ')}`);
     },

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   countFds,
   isListening,
+  listenerHolders,
   listeningPorts,
   parseListeningSockets,
   parseStat,
@@ -56,6 +57,7 @@ describe('readers of a live process', () => {
       expect(countFds(process.pid)).toBeGreaterThan(3);
       expect(listeningPorts([process.pid])).toContain(port);
       expect(isListening(port)).toBe(true);
+      expect(listenerHolders(port)).toEqual([process.pid]);
     } finally {
       server.close();
       await once(server, 'close');
