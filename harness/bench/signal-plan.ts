@@ -1,5 +1,6 @@
 // The plan of a signal-trials bench: which scenario, profile, Toxiproxy, signal and moment each
 // trial uses, drawn from one seed so that a failing trial can be run again exactly. Pure.
+import { seededRandom } from './random.ts';
 
 /** The moments of a run a signal is aimed at, each found by a line of the run's console output. */
 export const trialPhases = ['start-up', 'warm-up', 'mid-fault', 'recovery', 'teardown'] as const;
@@ -55,18 +56,6 @@ export interface PlanOptions {
   scenarios: readonly ScenarioChoice[];
   profiles: readonly string[];
   timeScale: number;
-}
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; the same seed gives the same plan everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -9,7 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { judgedWindowMs } from './flatness.ts';
-import { seededRandom } from './signal-plan.ts';
+import { seededRandom } from './random.ts';
 import { startProxySoak } from './soak-proxy.ts';
 import { judgeSoak, soakBounds, soakTable, type SoakSeries } from './soak-report.ts';
 import { startServicesSoak } from './soak-services.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planTrials, seededRandom, trialPhases, type PlanOptions, type Trial } from '../../bench/signal-plan.ts';
+import { seededRandom } from '../../bench/random.ts';
+import { planTrials, trialPhases, type PlanOptions, type Trial } from '../../bench/signal-plan.ts';
 
 const options: PlanOptions = {
   seed: 42,

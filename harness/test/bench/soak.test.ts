@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../bench/signal-plan.ts';
+import { seededRandom } from '../../bench/random.ts';
 import { judgeSoak, soakTable, type SoakSeries } from '../../bench/soak-report.ts';
 import type { SoakMetric } from '../../bench/soak-target.ts';
 import { randomToxic, soakToxicTypes, ToxicChurn } from '../../bench/soak-toxics.ts';
