@@ -1,6 +1,8 @@
-// The fast slice of `npm run bench:signals`: a few trials chosen to cover both signals, both
-// kinds of Toxiproxy and the cheap phases, plus one SIGKILL followed by `faultline cleanup`. The
-// full bench (50 trials over every phase) is recorded in docs/benchmarks.md.
+// The fast slice of `npm run bench:signals`: four trials chosen to cover both signals, both
+// kinds of Toxiproxy and the cheap phases, one of them a SIGKILL mid-fault followed by
+// `faultline cleanup` on the shared Toxiproxy. (SIGINT/SIGTERM mid-fault on an external one is
+// harness/test/run/signals.test.ts's; the full bench — 50 trials over every phase — is recorded
+// in docs/benchmarks.md.) Measured: 101 s for the four with the 2-core machine's load average at 19.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExternalToxiproxy, type ExternalToxiproxy } from '../../bench/external-toxiproxy.ts';
 import type { Trial } from '../../bench/signal-plan.ts';
@@ -18,7 +20,6 @@ const slice: Omit<Trial, 'index'>[] = [
   { scenario: 'dispatch-outage', profile: 'resilient', toxiproxy: 'embedded', signal: 'SIGINT', phase: 'start-up', delayMs: 300 },
   { scenario: 'slow-network', profile: 'naive', toxiproxy: 'external', signal: 'SIGTERM', phase: 'start-up', delayMs: 900 },
   { scenario: 'baseline', profile: 'resilient', toxiproxy: 'embedded', signal: 'SIGTERM', phase: 'warm-up', delayMs: 200 },
-  { scenario: 'error-burst', profile: 'resilient', toxiproxy: 'external', signal: 'SIGINT', phase: 'mid-fault', delayMs: 100 },
   { scenario: 'black-hole', profile: 'naive', toxiproxy: 'external', signal: 'SIGKILL', phase: 'mid-fault', delayMs: 100, killScope: 'group' },
 ];
 
