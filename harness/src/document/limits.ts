@@ -161,6 +161,25 @@ export function dataTooDeep(data: unknown): boolean {
   return false;
 }
 
+/**
+ * The path of the first `__proto__` key, if any. The yaml package keeps it as an own property,
+ * but zod's records skip it: a service named `__proto__` passed the schema and then crashed the
+ * topology loader (found by fuzzing). It is never a sensible name, so it is refused, located.
+ */
+export function protoKeyPath(data: unknown): (string | number)[] | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = [...path, Array.isArray(value) ? Number(key) : key];
+      if (key === '__proto__' && !Array.isArray(value)) return childPath;
+      stack.push({ value: child, path: childPath });
+    }
+  }
+  return undefined;
+}
+
 /** Line and column (1-based) of an offset, for a breach found before the document exists. */
 export function positionOf(text: string, offset: number): { line: number; col: number } {
   let line = 1;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Composer, LineCounter, Parser, YAMLParseError, isMap, isScalar, isSeq } from 'yaml';
 import type { CST, Document, Node, Pair } from 'yaml';
 import type { InputIssue } from '../errors.ts';
-import { MAX_ALIAS_COUNT, dataTooDeep, decodeUtf8, nestingBreach, positionOf } from './limits.ts';
+import { MAX_ALIAS_COUNT, dataTooDeep, decodeUtf8, nestingBreach, positionOf, protoKeyPath } from './limits.ts';
 
 /** A path into a document: keys and array indexes, e.g. `['faults', 1, 'at']`. */
 export type FieldPath = readonly (string | number)[];
@@ -125,6 +125,11 @@ export function sourceFromText(file: string, text: string): YamlSource {
     const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     if (dataTooDeep(data)) {
       source.issues.push({ file, line: 1, column: 1, field: '', message: 'aliases nest the data too deep (or into itself); write the values out' });
+      return source;
+    }
+    const proto = protoKeyPath(data);
+    if (proto) {
+      source.issues.push(source.issue(proto, "'__proto__' cannot be a key (it names no field, service or label)", 'key'));
       return source;
     }
     source.data = data;

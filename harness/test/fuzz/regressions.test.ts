@@ -72,6 +72,14 @@ describe('YAML inputs the fuzzer found or the brief names', () => {
     expect(source.issue(['seed'], 'm')).toMatchObject({ line: 1, column: 7 });
   });
 
+  it("refuses a '__proto__' key, located (a service so named passed zod's record and crashed the topology loader)", async () => {
+    const { checkTopology } = await import('../../src/topology/load.ts');
+    const source = sourceFromBytes(file, Buffer.from('services:\n  shop: {url: http://127.0.0.1:9000}\n  __proto__: ""\n'));
+    expect(checkTopology(source).issues).toEqual([
+      expect.objectContaining({ line: 3, column: 3, field: 'services.__proto__', message: expect.stringContaining('__proto__') }),
+    ]);
+  });
+
   it('keeps duplicate keys, tabs and several documents as located syntax errors', () => {
     expect(issuesOf('seed: 1\nseed: 2\n')[0]).toMatchObject({ line: 2, column: 1 });
     expect(issuesOf('load:\n\trate: 1/s\n')[0]).toMatchObject({ line: 2 });
