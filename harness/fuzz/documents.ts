@@ -286,7 +286,7 @@ export async function checkDocument(dir: string, input: DocumentInput): Promise<
         formatPlan(compilePlan(scenario, topology, {}));
       }
     }
-    requireLocated(issues, [file, join(dir, 'topology.yaml')]);
+    requireLocated(issues, dir);
     return issues.length === 0 ? 'result' : 'input-error';
   });
 }

@@ -32,11 +32,12 @@ export async function timed(run: () => Promise<OutcomeKind> | OutcomeKind): Prom
   return { kind, ms };
 }
 
-/** Every issue names a file (one of `files`, when given), a line and column ≥ 1, and a message. */
-export function requireLocated(issues: readonly InputIssue[], files?: readonly string[]): void {
+/** Every issue names a file (under `folder`, when given: a scenario may name any file there as
+ * its topology, the folder itself included), a line and column ≥ 1, and a message. */
+export function requireLocated(issues: readonly InputIssue[], folder?: string): void {
   for (const issue of issues) {
     const located = issue.file !== '' && Number.isInteger(issue.line) && issue.line >= 1 && Number.isInteger(issue.column) && issue.column >= 1;
-    if (!located || (files && !files.includes(issue.file)) || issue.message.trim() === '') {
+    if (!located || (folder !== undefined && !issue.file.startsWith(folder)) || issue.message.trim() === '') {
       throw new Error(`an issue without a proper location or message: ${JSON.stringify(issue)}`);
     }
   }
