@@ -32,6 +32,7 @@ const reasons: Record<string, string> = {
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
   ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a part of the path exists and is not a folder',
   EISDIR: 'the path is a folder',
 };
 
