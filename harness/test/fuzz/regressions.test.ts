@@ -67,6 +67,18 @@ describe('YAML inputs the fuzzer found or the brief names', () => {
     expect(ms).toBeLessThan(2000);
   });
 
+  it('handles the slowest files under the size limit in bounded time (at 4 MiB they took 40 s and more)', () => {
+    // Duplicate keys (the yaml package checks them in quadratic time) and deep flow nesting
+    // (its parser slows as the stack grows): ~0.5–1.6 s each at 64 KiB on the busy 2-core machine.
+    const duplicates = 'k: v\n'.repeat(Math.floor(MAX_FILE_BYTES / 5));
+    const brackets = '['.repeat(MAX_FILE_BYTES);
+    for (const text of [duplicates, brackets]) {
+      let issues: ReturnType<typeof issuesOf> = [];
+      expect(elapsed(() => (issues = issuesOf(text)))).toBeLessThan(10_000);
+      expect(issues.length).toBeGreaterThan(0);
+    }
+  });
+
   it('drops a byte-order mark: positions are those the author sees', () => {
     const source = sourceFromBytes(file, Buffer.from('\uFEFFseed: x\n'));
     expect(source.issue(['seed'], 'm')).toMatchObject({ line: 1, column: 7 });
