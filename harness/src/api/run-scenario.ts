@@ -4,7 +4,7 @@ import type { Recording } from '../model/recording.ts';
 import type { RunResult } from '../model/result.ts';
 import { compilePlan } from '../plan/index.ts';
 import type { Plan } from '../plan/model.ts';
-import { defaultOutDir, resultFiles } from '../report/files.ts';
+import { checkResultsWritable, defaultOutDir, resultFiles, savingResults } from '../report/files.ts';
 import { fileReporters } from '../report/reporters.ts';
 import { executePlan, newRunId } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/model.ts';
@@ -71,6 +71,8 @@ export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' 
  */
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const plan = await planScenario(options);
+  // Before anything starts: an unwritable result folder would waste the whole run.
+  if (options.outDir !== false) await checkResultsWritable(options.outDir === undefined ? { scenario: plan.scenario.name } : { outDir: options.outDir });
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
   const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
   // Chosen here, not in execute, so that reporters label the run's series from its first event.
@@ -93,9 +95,13 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   });
   const files: ResultFiles =
     options.outDir === false ? { dir: '' } : resultFiles(options.outDir ?? defaultOutDir(plan.scenario.name, recording.startedAt, plan.profile));
-  await events.onRecording?.(recording, files);
+  // A write that fails (a full disk) leaves earlier files whole (atomic writes); the verdict is
+  // still computed and every reporter (the console's verdict) still runs before it is thrown.
+  let saveFailure: unknown;
+  await savingResults(async () => events.onRecording?.(recording, files)).catch((error: unknown) => (saveFailure ??= error));
   events.onPhase?.('analysing');
   const result = analyse(recording, plan.scenario);
-  await events.onResult?.(result, files);
+  await savingResults(async () => events.onResult?.(result, files)).catch((error: unknown) => (saveFailure ??= error));
+  if (saveFailure !== undefined) throw saveFailure;
   return { result, plan, recording, ...(files.dir ? { files } : {}) };
 }

@@ -1,5 +1,6 @@
 import { InputError, isFaultlineError } from '../errors.ts';
 import { ExitCode, exitCodeForError } from './exit-code.ts';
+import { FileWriteError } from '../util/write-text-file.ts';
 import type { CommandContext } from './command.ts';
 import { commands } from './commands/index.ts';
 
@@ -55,6 +56,12 @@ export async function main(argv: string[], io: Pick<CommandContext, 'stdout' | '
     if (isFaultlineError(error)) {
       io.stderr.write(`faultline: ${error.message}\n`);
       return exitCodeForError(error);
+    }
+    // A file that could not be written (`k6 export --out`, the schemas): an environment error
+    // that names the file and says why, not an internal one with a stack.
+    if (error instanceof FileWriteError) {
+      io.stderr.write(`faultline: ${error.message}\n`);
+      return ExitCode.Environment;
     }
     io.stderr.write(`faultline: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return ExitCode.Environment;

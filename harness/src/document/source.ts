@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isMap, isScalar, isSeq } from 'yaml';
+import type { CST, Document, Node, Pair } from 'yaml';
 import type { InputIssue } from '../errors.ts';
+import { MAX_ALIAS_COUNT, dataTooDeep, decodeUtf8, nestingBreach, positionOf, protoKeyPath } from './limits.ts';
 
 /** A path into a document: keys and array indexes, e.g. `['faults', 1, 'at']`. */
 export type FieldPath = readonly (string | number)[];
@@ -55,9 +56,46 @@ function deepestNode(doc: Document, path: FieldPath, at: 'key' | 'value'): Node 
   return node;
 }
 
+/** A source that could not be parsed, with one issue saying why and where. */
+function refusedSource(file: string, issue: Omit<InputIssue, 'file' | 'field'>): YamlSource {
+  const located: InputIssue = { file, field: '', ...issue };
+  return {
+    file,
+    data: undefined,
+    issues: [located],
+    issue: (path, message) => ({ file, line: 1, column: 1, field: formatPath(path), message }),
+    node: () => undefined,
+  };
+}
+
+/**
+ * The first YAML document of the tokens, with an error for any further one: what the yaml
+ * package's parseDocument does, split so that the syntax tree can be checked in between.
+ * Warnings (e.g. a collection used as a key, stringified) are not printed: the schema
+ * reports what is wrong with such a key.
+ */
+function composeFirstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer({ uniqueKeys: true, logLevel: 'error' }).compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return doc!;
+}
+
 export function sourceFromText(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  // Before the yaml package composes the document: see limits.ts for why.
+  const tooDeep = nestingBreach(tokens);
+  if (tooDeep) {
+    const { line, col } = lineCounter.linePos(tooDeep.offset);
+    return refusedSource(file, { line, column: col, message: tooDeep.message });
+  }
+  const doc = composeFirstDocument(tokens, text.length);
   const position = (offset: number) => lineCounter.linePos(offset);
   const source: YamlSource = {
     file,
@@ -84,23 +122,39 @@ export function sourceFromText(file: string, text: string): YamlSource {
     return source;
   }
   try {
-    source.data = doc.toJS();
+    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    if (dataTooDeep(data)) {
+      source.issues.push({ file, line: 1, column: 1, field: '', message: 'aliases nest the data too deep (or into itself); write the values out' });
+      return source;
+    }
+    const proto = protoKeyPath(data);
+    if (proto) {
+      source.issues.push(source.issue(proto, "'__proto__' cannot be a key (it names no field, service or label)", 'key'));
+      return source;
+    }
+    source.data = data;
   } catch (error) {
     source.issues.push({ file, line: 1, column: 1, field: '', message: `YAML error: ${(error as Error).message}` });
   }
   return source;
 }
 
+/** Parses a file's bytes: too large or not UTF-8 is a located issue (see limits.ts). */
+export function sourceFromBytes(file: string, bytes: Uint8Array): YamlSource {
+  const decoded = decodeUtf8(bytes);
+  if ('text' in decoded) return sourceFromText(file, decoded.text);
+  const { line, col } = positionOf(decoded.textBefore, decoded.textBefore.length);
+  return refusedSource(file, { line, column: col, message: decoded.breach.message });
+}
+
 /** Reads and parses a YAML file; a missing or unreadable file is a located issue, not a throw. */
 export async function readYamlSource(file: string): Promise<YamlSource> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file: ${(error as Error).message}`;
-    const source = sourceFromText(file, '');
-    source.issues.splice(0, source.issues.length, { file, line: 1, column: 1, field: '', message: reason });
-    return source;
+    return refusedSource(file, { line: 1, column: 1, message: reason });
   }
-  return sourceFromText(file, text);
+  return sourceFromBytes(file, bytes);
 }

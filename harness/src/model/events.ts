@@ -97,20 +97,27 @@ export interface RunEvents {
 
 /** One reporter that forwards every event to each of `reporters`, in order (awaiting each). */
 export function combineReporters(...reporters: RunEvents[]): RunEvents {
+  // Every reporter runs even when one fails (a full disk must not keep the console from
+  // printing the verdict); the first failure is thrown once all have run.
+  const each = async (hook: (r: RunEvents) => Promise<void> | void): Promise<void> => {
+    const failures: unknown[] = [];
+    for (const r of reporters) {
+      try {
+        await hook(r);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  };
   return {
     onPlan: (info) => reporters.forEach((r) => r.onPlan?.(info)),
     onPhase: (phase, detail) => reporters.forEach((r) => r.onPhase?.(phase, detail)),
     onStack: (info) => reporters.forEach((r) => r.onStack?.(info)),
     onSecond: (s) => reporters.forEach((r) => r.onSecond?.(s)),
     onFault: (e) => reporters.forEach((r) => r.onFault?.(e)),
-    onRecording: async (recording, files) => {
-      for (const r of reporters) await r.onRecording?.(recording, files);
-    },
-    onResult: async (result, files) => {
-      for (const r of reporters) await r.onResult?.(result, files);
-    },
-    onEnd: async (results, files) => {
-      for (const r of reporters) await r.onEnd?.(results, files);
-    },
+    onRecording: (recording, files) => each((r) => r.onRecording?.(recording, files)),
+    onResult: (result, files) => each((r) => r.onResult?.(result, files)),
+    onEnd: (results, files) => each((r) => r.onEnd?.(results, files)),
   };
 }

@@ -20,11 +20,21 @@ export interface ProxyState {
  * told apart by status (see not-found.ts), and it drops the server's own error message. Paths
  * and shapes: reference/toxiproxy-api.md.
  */
-/** Longest wait for one answer of the Toxiproxy API. */
-const callTimeoutMs = 10_000;
+/** Longest wait for one answer of the Toxiproxy API, ms: 10 s, or FAULTLINE_TOXIPROXY_TIMEOUT_MS
+ * (tests of a slow Toxiproxy set it short). */
+function callTimeoutMs(): number {
+  const fromEnv = Number(process.env['FAULTLINE_TOXIPROXY_TIMEOUT_MS']);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 10_000;
+}
 
 export class ToxiproxyApi {
-  constructor(readonly url: string) {}
+  private readonly timeoutMs: number;
+  constructor(
+    readonly url: string,
+    options: { callTimeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = options.callTimeoutMs ?? callTimeoutMs();
+  }
 
   /** `GET /version` as sent (JSON in 2.12, a bare string in older releases). */
   version(): Promise<string> {
@@ -71,20 +81,21 @@ export class ToxiproxyApi {
         method,
         ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
         // A Toxiproxy that hangs must not hang the run (or its cleanup) with it.
-        headersTimeout: callTimeoutMs,
-        bodyTimeout: callTimeoutMs,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
       });
       status = response.statusCode;
       text = await response.body.text();
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new FaultlineError(
-        'FL_TOXIPROXY_UNREACHABLE',
-        `${method} ${this.url}${path} failed (${error instanceof Error ? error.message : String(error)}${cause})`,
-        { cause: error },
-      );
+      const code = (error as { code?: unknown }).code;
+      const why =
+        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+          ? `no answer within ${this.timeoutMs} ms`
+          : `${error instanceof Error ? error.message : String(error)}${cause}`;
+      throw new FaultlineError('FL_TOXIPROXY_UNREACHABLE', `Toxiproxy at ${this.url}: ${method} ${path} failed (${why})`, { cause: error });
     }
-    if (status < 200 || status >= 300) throw new ToxiproxyHttpError(method, path, status, text);
+    if (status < 200 || status >= 300) throw new ToxiproxyHttpError(method, path, status, text, this.url);
     return text;
   }
 }

@@ -9,8 +9,8 @@ export class ToxiproxyHttpError extends FaultlineError {
   readonly status: number;
   readonly method: string;
   readonly path: string;
-  constructor(method: string, path: string, status: number, body: string) {
-    super('FL_ENVIRONMENT', `Toxiproxy answered ${status} to ${method} ${path}${body ? `: ${body.trim().slice(0, 200)}` : ''}`);
+  constructor(method: string, path: string, status: number, body: string, url?: string) {
+    super('FL_ENVIRONMENT', `Toxiproxy${url ? ` at ${url}` : ''} answered ${status} to ${method} ${path}${body ? `: ${body.trim().slice(0, 200)}` : ''}`);
     this.name = 'ToxiproxyHttpError';
     this.status = status;
     this.method = method;

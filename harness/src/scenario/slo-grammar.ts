@@ -156,6 +156,8 @@ export function parseSloExpression(text: string): SloParseResult {
     if (scan.text[scan.index] === '-') scan.fail('a threshold cannot be negative');
     const number = scan.match(/\d+(\.\d+)?/);
     if (!number) scan.fail('expected a number');
+    // Found by fuzzing: 400 nines parse as Infinity, a threshold nothing can be compared with.
+    if (!Number.isFinite(Number(number))) scan.fail(`the threshold ${number.length > 20 ? `${number.slice(0, 20)}…` : number} is too large`, numberAt);
     scan.skipSpace();
     const unitAt = scan.index;
     const unit = scan.match(/\S+/) ?? '';

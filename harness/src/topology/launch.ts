@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultlineError } from '../errors.ts';
 import { adminHeadersFor, adminSecretEnv, newAdminSecret } from './admin-secret.ts';
+import { boundedLines } from './bounded-lines.ts';
 import type { ManagedService } from './model.ts';
 
 export interface LaunchOptions {
@@ -22,6 +22,9 @@ export interface LaunchOptions {
    * without its `/__faultline/*` hook. Ignored for other services, which never get one.
    */
   adminSecret?: string | false;
+  /** Picks the PORT of a service that cannot announce its own; default a free port now. A seam
+   * for tests: the port can be taken between this pick and the service's bind. */
+  pickPort?: () => Promise<number>;
 }
 
 export interface RunningService {
@@ -50,6 +53,29 @@ const healthPollMs = 50;
  * the end of its stderr.
  */
 export async function launchService(options: LaunchOptions): Promise<RunningService> {
+  // A port picked here can be taken by another process before the service binds it: then it
+  // is picked again (a fixed PORT, or a port the service chooses, is never retried).
+  const picksPort = !options.service.faultlineAware && wantsPickedPort(options);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(options);
+    } catch (error) {
+      if (!(picksPort && attempt < portAttempts && error instanceof FaultlineError && error.code === 'FL_PORT_IN_USE')) throw error;
+    }
+  }
+}
+
+/** Launches before a service that found its picked port taken gives up (FL_PORT_IN_USE). */
+const portAttempts = 3;
+
+/** No PORT given, or PORT 0 ("any"): a service that cannot announce its port gets one picked,
+ * since faultline must know where to find it (ServiceSet passes 0 for a first start). */
+function wantsPickedPort(options: LaunchOptions): boolean {
+  const port = options.env['PORT'] ?? options.service.env['PORT'];
+  return port === undefined || port === '' || port === '0';
+}
+
+async function launchOnce(options: LaunchOptions): Promise<RunningService> {
   const { service } = options;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...service.env, ...options.env };
@@ -64,8 +90,8 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     // Never inherit PORT/HOST from our own environment: every service needs its own port.
     env['PORT'] = options.env['PORT'] ?? service.env['PORT'] ?? '0';
     env['HOST'] = options.env['HOST'] ?? service.env['HOST'] ?? '127.0.0.1';
-  } else if (!options.env['PORT'] && !service.env['PORT']) {
-    env['PORT'] = String(await freePort());
+  } else if (wantsPickedPort(options)) {
+    env['PORT'] = String(await (options.pickPort ?? freePort)());
   }
   if (!service.faultlineAware) pickedUrl = `http://127.0.0.1:${env['PORT']}`;
 
@@ -82,14 +108,14 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
   child.stdin?.on('error', () => undefined);
 
   const readyUrl = new Promise<string>((resolve) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    boundedLines(child.stdout!, (line) => {
       options.onOutput?.(line, 'stdout');
       const url = parseReadyLine(line);
       if (url) resolve(url);
     });
   });
   const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  boundedLines(child.stderr!, (line) => {
     options.onOutput?.(line, 'stderr');
     stderrTail.push(line);
     if (stderrTail.length > stderrTailLines) stderrTail.shift();
@@ -101,7 +127,10 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
     await Promise.race([stderrClosed, sleep(500)]); // let the last stderr lines arrive
     const tail = stderrTail.length ? `\n--- last lines of its stderr ---\n${stderrTail.join('\n')}` : '';
     const portInUse = stderrTail.some((l) => l.includes('EADDRINUSE'));
-    throw new FaultlineError(portInUse ? 'FL_PORT_IN_USE' : code, `service ${service.name} ${portInUse ? 'could not listen: port in use' : why}${tail}`);
+    throw new FaultlineError(
+      portInUse ? 'FL_PORT_IN_USE' : code,
+      `service ${service.name} ${portInUse ? `could not listen: port ${env['PORT']} in use` : why}${tail}`,
+    );
   };
 
   const deadline = Date.now() + startTimeoutMs;

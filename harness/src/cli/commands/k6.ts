@@ -6,7 +6,7 @@ import type { Topology } from '../../topology/model.ts';
 import type { Command } from '../command.ts';
 import { parseCommandArgs, parseNumberOption } from '../options.ts';
 import { ExitCode } from '../exit-code.ts';
-import { writeTextFile } from '../../util/write-text-file.ts';
+import { FileWriteError, writeTextFile } from '../../util/write-text-file.ts';
 
 /** Used when the load target is a managed service: its port is only known during a run. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
@@ -72,7 +72,9 @@ export const k6Command: Command = {
     try {
       await writeTextFile(values.out, script);
     } catch (error) {
-      throw new FaultlineError('FL_USAGE', `cannot write ${values.out}: ${(error as Error).message}`, { cause: error });
+      throw new FaultlineError('FL_USAGE', error instanceof FileWriteError ? error.message : `cannot write ${values.out}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     ctx.stderr.write(`k6 script for ${scenario.name} written to ${values.out}\n`);
     return ExitCode.Ok;

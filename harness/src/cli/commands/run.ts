@@ -6,6 +6,7 @@ import type { RunResult } from '../../model/result.ts';
 import { createHarnessMetrics, createMetricsReporter } from '../../report/exposition.ts';
 import { serveMetrics, type MetricsServer } from '../../report/metrics-server.ts';
 import { consoleMode, createConsoleReporter } from '../../report/index.ts';
+import { checkResultsWritable, savingResults } from '../../report/files.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import { listScenarios } from '../../scenario/index.ts';
 import type { Command } from '../command.ts';
@@ -91,6 +92,8 @@ export const runCommand: Command = {
     // The gate, for every scenario, before anything starts: one bad file stops the whole run.
     const gateOptions = { ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
     for (const name of names) await admitScenario(name, gateOptions);
+    // And the --json/--junit copies' folders (each run checks its own result folder).
+    await checkResultsWritable({ copies: [values.json, values.junit].filter((f): f is string => f !== undefined) });
 
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     const results: RunResult[] = [];
@@ -122,7 +125,7 @@ export const runCommand: Command = {
         results.push(result);
         codes.push(exitCodeFor(result));
       }
-      await combineReporters(...files).onEnd?.(results);
+      await savingResults(async () => combineReporters(...files).onEnd?.(results));
       if (results.length > 1) {
         const line = results.map((r) => `${r.scenario.name}:${r.verdict}`).join('  ');
         ctx.stdout.write(`\n${results.length} scenarios: ${line}\n`);
