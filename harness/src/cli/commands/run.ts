@@ -9,8 +9,9 @@ import { consoleMode, createConsoleReporter } from '../../report/index.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import { listScenarios } from '../../scenario/index.ts';
 import type { Command } from '../command.ts';
+import { describeK6 } from '../../report/k6.ts';
 import { type ExitCode, exitCodeFor, worstExitCode } from '../exit-code.ts';
-import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { loadEngineOptions, loadEngineUsage, parseCommandArgs, parseLoadEngineOptions, parseNumberOption } from '../options.ts';
 
 /** What `faultline run` (and `npm start`) runs when no scenario is named. */
 export const defaultScenario = 'dispatch-outage';
@@ -31,6 +32,7 @@ Options:
   --seed <n>            seed for every random decision (default: the scenario's)
   --time-scale <x>      multiply every scenario duration by x (e.g. 0.25 for quick CI runs)
   --verbose             print the services' output
+${loadEngineUsage}
   --metrics-port <n>    serve the run's own Prometheus metrics on this port while it runs
                         (/metrics), and its scrape targets for Prometheus http_sd (/targets)
   --metrics-host <addr> address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
@@ -74,6 +76,7 @@ export const runCommand: Command = {
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
         'metrics-linger': { type: 'string' },
+        ...loadEngineOptions,
       },
       usage,
     );
@@ -83,6 +86,7 @@ export const runCommand: Command = {
     const names = values.all ? listScenarios().map((s) => s.name) : positionals.length > 0 ? positionals : [defaultScenario];
     if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
+    const engine = parseLoadEngineOptions(values);
     const metricsPort = parseNumberOption(values['metrics-port'], '--metrics-port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number');
     const lingerSeconds = parseNumberOption(values['metrics-linger'], '--metrics-linger', (n) => n >= 0 && n <= 3600, 'seconds in [0, 3600]') ?? 0;
     if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined)
@@ -107,7 +111,7 @@ export const runCommand: Command = {
         // The reporter prints the verdict block and the result files when the run ends.
         const consoleReporter = createConsoleReporter({ stream: ctx.stdout, ...mode });
         const reporters: RunEvents[] = [...files, ...(metrics ? [createMetricsReporter(metrics)] : []), consoleReporter];
-        const { result } = await runScenario({
+        const { result, recording } = await runScenario({
           scenario: name,
           ...(values.profile ? { profile: values.profile } : {}),
           ...(seed !== undefined ? { seed } : {}),
@@ -115,12 +119,14 @@ export const runCommand: Command = {
           ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
           ...(values.topology ? { topology: values.topology } : {}),
           ...(values.out ? { outDir: values.out } : {}),
+          ...engine,
           signal: ctx.signal,
           reporters,
           ...(values.verbose ? { onServiceOutput: (service: string, line: string) => ctx.stderr.write(`[${service}] ${line}\n`) } : {}),
         });
         results.push(result);
         codes.push(exitCodeFor(result));
+        if (recording.k6) ctx.stdout.write(`${describeK6(recording.k6)}\n`);
       }
       await combineReporters(...files).onEnd?.(results);
       if (results.length > 1) {
