@@ -1,3 +1,4 @@
+import { FaultlineError } from '../errors.ts';
 import { admitScenario } from '../gate/index.ts';
 import { k6Binary } from '../k6/binary.ts';
 import { k6Engine } from '../k6/engine.ts';
@@ -53,7 +54,10 @@ export interface RunScenarioOptions {
 /** The engine the options ask for; undefined = the runner's default (built-in). */
 export function loadEngineFor(options: Pick<RunScenarioOptions, 'load' | 'k6' | 'k6Script' | 'k6LeadMs'>): LoadEngine | undefined {
   if (options.load !== 'k6') return undefined;
-  const lead = options.k6LeadMs ?? (process.env.FAULTLINE_K6_LEAD_MS ? Number(process.env.FAULTLINE_K6_LEAD_MS) : undefined);
+  const fromEnv = process.env.FAULTLINE_K6_LEAD_MS;
+  const lead = options.k6LeadMs ?? (fromEnv ? Number(fromEnv) : undefined);
+  if (lead !== undefined && !(Number.isFinite(lead) && lead >= 0 && lead <= 600_000))
+    throw new FaultlineError('FL_USAGE', `the k6 lead (FAULTLINE_K6_LEAD_MS) expects ms in [0, 600000], got '${options.k6LeadMs ?? fromEnv}'`);
   return k6Engine({ bin: k6Binary(options.k6, process.env), script: options.k6Script, startLeadMs: lead });
 }
 
@@ -91,6 +95,8 @@ export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' 
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const plan = await planScenario(options);
   const load = loadEngineFor(options);
+  // No k6, or a script k6 rejects: said before the run announces itself, and nothing starts.
+  await load?.check?.();
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
   const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
   // Chosen here, not in execute, so that reporters label the run's series from its first event.

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,15 +45,20 @@ const ALIGNMENT_TOLERANCE_MS = 500;
  */
 export function k6Engine(options: K6EngineOptions): LoadEngine {
   let version: string | undefined;
+  // Checked once, however often asked (runScenario asks before its first event, the runner again).
+  let checked: Promise<void> | undefined;
+  const check = () =>
+    (checked ??= (async () => {
+      version = await checkK6(options.bin);
+      if (options.script !== undefined) await inspectScript(options.bin, options.script);
+    })());
   return {
     name: 'k6',
     startLeadMs: options.startLeadMs ?? 3000,
-    async check() {
-      version = await checkK6(options.bin);
-      if (options.script !== undefined && !existsSync(options.script)) throw new FaultlineError('FL_USAGE', `--k6-script ${options.script}: no such file`);
-    },
+    check,
     async run(run) {
-      version ??= await checkK6(options.bin);
+      await check();
+      if (version === undefined) throw new FaultlineError('FL_K6_UNAVAILABLE', 'k6 was not checked');
       const dir = await mkdtemp(join(tmpdir(), 'faultline-k6-'));
       try {
         return await runK6(options, version, dir, run);
@@ -139,8 +144,27 @@ async function runK6(options: K6EngineOptions, version: string, dir: string, run
     ...(exit.code === null ? {} : { exitCode: exit.code }),
     thresholds: await thresholdsOf(summaryFile, problems, aborted || exit.code === EXTERNAL_ABORT),
     script: options.script ?? 'exported',
+    startEpochMs: Math.round(run.originEpochMs),
   };
   return { samples, dropped, aborted, problems, k6: report };
+}
+
+/**
+ * `k6 inspect` of the user's script before anything starts: a script k6 rejects (exit 104/107)
+ * stops the run with k6's message and exit 2, with nothing brought up.
+ */
+async function inspectScript(bin: string, script: string): Promise<void> {
+  if (!existsSync(script)) throw new FaultlineError('FL_USAGE', `--k6-script ${script}: no such file`);
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolveRun, reject) => {
+    execFile(bin, ['inspect', resolve(script)], { timeout: 60_000 }, (error, _stdout, stderrText) => {
+      if (error && typeof error.code === 'string') reject(new FaultlineError('FL_K6_UNAVAILABLE', `cannot run k6 ('${bin}'): ${error.message}`));
+      else resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr: stderrText });
+    });
+  });
+  if (code === 0) return;
+  const why = lastError(stderr);
+  if (code !== null && SCRIPT_REJECTED.has(code)) throw new FaultlineError('FL_K6_SCRIPT', `k6 rejected the script ${script} (exit ${code}): ${why}`);
+  throw new FaultlineError('FL_K6_UNAVAILABLE', `'k6 inspect ${script}' failed (exit ${code ?? 'by a signal'}): ${why}`);
 }
 
 /** k6's last error line (logrus `msg="…"`, or the raw line), for a message that says why. */

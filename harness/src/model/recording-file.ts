@@ -84,6 +84,7 @@ const recordingSchema = z.strictObject({
       exitCode: finite.exactOptional(),
       thresholds: z.array(z.strictObject({ threshold: z.string(), ok: z.boolean() })),
       script: z.string(),
+      startEpochMs: finite.exactOptional(),
     })
     .exactOptional(),
 });

@@ -54,8 +54,12 @@ export interface K6Report {
   exitCode?: number;
   /** Every threshold k6 evaluated, `metric: expression`, with its outcome. */
   thresholds: readonly { threshold: string; ok: boolean }[];
-  /** Script that ran: `exported` (faultline's `k6 export` of the plan) or the user's file. */
+  /** Script that ran: `exported` (faultline's `k6 export` of the plan) or the user's file; for
+   * ingested files, their names. */
   script: string;
+  /** t = 0 as epoch ms (the FAULTLINE_START_EPOCH_MS k6 was given): where more k6 instances'
+   * files are placed when they are ingested into this recording (`faultline k6 ingest --into`). */
+  startEpochMs?: number;
 }
 
 /** The part of the run a signal arrived in. `start-up`: the system was being brought up (nothing

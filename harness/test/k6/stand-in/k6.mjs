@@ -5,6 +5,7 @@
  * output that `faultline run --load k6` uses (docs/k6.md, "The stand-in k6"):
  *
  *   k6 version                      `k6 v0.49.0 (go1.21.6, linux/amd64)`; env K6_STAND_IN_VERSION overrides the version
+ *   k6 inspect script.js            the script's options as JSON (scenarios, thresholds), or exit 107 as `run` would
  *   k6 run [flags] script.js        flags: --out json=FILE (-o), --summary-export FILE, -e/--env K=V, -q/--quiet,
  *                                   --no-usage-report, --no-color
  *
@@ -381,4 +382,8 @@ function sleep(ms, signal) {
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'version' || command === '--version') process.stdout.write(`k6 v${version} (go1.21.6, linux/amd64)\n`);
 else if (command === 'run') await run(rest);
-else fail(EXIT.usage, `unknown command "${command ?? ''}" for "k6" (the stand-in speaks version and run)`);
+else if (command === 'inspect') {
+  if (rest.length !== 1) fail(EXIT.usage, `accepts 1 arg(s), received ${rest.length}`);
+  const load = readLoad(rest[0]);
+  process.stdout.write(`${JSON.stringify({ scenarios: { faultline: load.scenario }, thresholds: load.thresholds }, null, 2)}\n`);
+} else fail(EXIT.usage, `unknown command "${command ?? ''}" for "k6" (the stand-in speaks version, inspect and run)`);
