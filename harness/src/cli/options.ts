@@ -60,8 +60,12 @@ export const loadEngineUsage = `  --load <engine>       what sends the load: bui
   --k6 <path>           the k6 executable for --load k6 (env K6_BIN; default k6 on PATH)
   --k6-script <file>    run this k6 script instead of the exported one (--load k6)`;
 
-/** `--load`, `--k6`, `--k6-script` checked at parse time (exit 2), as runScenario options. */
-export function parseLoadEngineOptions(values: { load?: string | undefined; k6?: string | undefined; 'k6-script'?: string | undefined }): {
+/** `--load`, `--k6`, `--k6-script` checked at parse time (exit 2), as runScenario options; the
+ * k6 executable defaults to `env.K6_BIN`. */
+export function parseLoadEngineOptions(
+  values: { load?: string | undefined; k6?: string | undefined; 'k6-script'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): {
   load?: 'builtin' | 'k6';
   k6?: string;
   k6Script?: string;
@@ -72,5 +76,6 @@ export function parseLoadEngineOptions(values: { load?: string | undefined; k6?:
     throw new FaultlineError('FL_USAGE', `--k6 and --k6-script go with --load k6`);
   const script = values['k6-script'];
   if (script !== undefined && !existsSync(script)) throw new FaultlineError('FL_USAGE', `--k6-script ${script}: no such file`);
-  return { ...(load ? { load } : {}), ...(values.k6 ? { k6: values.k6 } : {}), ...(script ? { k6Script: script } : {}) };
+  const k6 = load === 'k6' ? (values.k6 ?? env.K6_BIN) : undefined;
+  return { ...(load ? { load } : {}), ...(k6 ? { k6 } : {}), ...(script ? { k6Script: script } : {}) };
 }

@@ -67,7 +67,7 @@ export const compareCommand: Command = {
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
-    const engine = parseLoadEngineOptions(values);
+    const engine = parseLoadEngineOptions(values, ctx.env);
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     // Every profile through the gate before the first run starts.
     const { scenario } = await admitScenario(positionals[0]!, { profiles });

@@ -86,7 +86,7 @@ export const runCommand: Command = {
     const names = values.all ? listScenarios().map((s) => s.name) : positionals.length > 0 ? positionals : [defaultScenario];
     if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
-    const engine = parseLoadEngineOptions(values);
+    const engine = parseLoadEngineOptions(values, ctx.env);
     const metricsPort = parseNumberOption(values['metrics-port'], '--metrics-port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number');
     const lingerSeconds = parseNumberOption(values['metrics-linger'], '--metrics-linger', (n) => n >= 0 && n <= 3600, 'seconds in [0, 3600]') ?? 0;
     if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined)
