@@ -6,7 +6,8 @@ import { InputError, type InputIssue } from '../errors.ts';
  *   {"metric":"http_req_duration","type":"Point","data":{"time":"2024-…Z","value":12.3,"tags":{…}}}
  * faultline reads three metrics from it (docs/k6.md): one `http_req_duration` Point per request
  * (its time is when the request ended, its value the duration in ms, its tags the status,
- * `expected_response` and, for a request that got no response, `error_code`), and one
+ * `expected_response` and, for a request that got no response, `error_code`) unless it is tagged
+ * `faultline: ignore`, and one
  * `dropped_iterations` Point per iteration k6 skipped. Every other record is checked for shape
  * and skipped.
  */
@@ -69,6 +70,8 @@ export function decodeK6Line(text: string, where: LineLocation): K6Record {
     throw new InputError([issue(where, 'data.value', `expected a number, got ${JSON.stringify(data.value)}`)]);
   if (metric === 'dropped_iterations') return { kind: 'dropped', atEpochMs: epochMs };
   const tags = isRecord(data.tags) ? data.tags : {};
+  // A user's script tags the requests that are not the scenario's load (a login in setup()).
+  if (tags.faultline === 'ignore') return { kind: 'other' };
   const status = Number(tags.status ?? 0);
   if (!Number.isInteger(status) || status < 0 || status > 999)
     throw new InputError([issue(where, 'data.tags.status', `expected an HTTP status, got ${JSON.stringify(tags.status)}`)]);

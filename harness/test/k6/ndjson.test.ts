@@ -48,7 +48,7 @@ describe("reading k6's JSON output", () => {
     expect(refused).toMatchObject({ kind: 'request', request: { status: 0, expected: false, errorCode: 1212 } });
   });
 
-  it('reads a dropped iteration and skips Metric records and the other metrics', () => {
+  it('reads a dropped iteration and skips Metric records, the other metrics and requests tagged faultline: ignore', () => {
     expect(decodeK6Line(point('dropped_iterations', '2024-03-01T09:00:03Z', 1, { scenario: 'faultline' }), where)).toEqual({
       kind: 'dropped',
       atEpochMs: Date.parse('2024-03-01T09:00:03Z'),
@@ -57,6 +57,7 @@ describe("reading k6's JSON output", () => {
     expect(decodeK6Line(point('http_reqs', '2024-03-01T09:00:03Z', 1, httpTags({})), where)).toEqual({ kind: 'other' });
     expect(decodeK6Line(point('vus', '2024-03-01T09:00:03Z', 5, null), where)).toEqual({ kind: 'other' });
     expect(decodeK6Line('', where)).toEqual({ kind: 'other' });
+    expect(decodeK6Line(point('http_req_duration', '2024-03-01T09:00:03Z', 3, httpTags({ faultline: 'ignore' })), where)).toEqual({ kind: 'other' });
   });
 
   it('names the file and line of a malformed record, and what it expected', () => {
