@@ -54,7 +54,7 @@ beforeAll(async () => {
   const plan = await planScenario({ scenario: scenarioFile });
   const script = join(dir, 'script.js');
   await writeFile(script, exportK6Script(plan, { baseUrl: 'http://127.0.0.1:9' }));
-  startEpochMs = Date.now() + 4000; // time for both to start on a busy machine
+  startEpochMs = Date.now() + 10_000; // time for both to start on a machine the whole suite shares
   outputs.push(join(dir, 'a.ndjson'), join(dir, 'b.ndjson'));
   const codes = await Promise.all(outputs.map((out) => runInstance(script, `http://127.0.0.1:${port}`, out)));
   expect(codes).toEqual([0, 0]);
