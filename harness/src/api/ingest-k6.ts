@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { basename } from 'node:path';
 import { FaultlineError } from '../errors.ts';
@@ -47,7 +48,9 @@ async function readOutputs(files: readonly string[]): Promise<K6Output[]> {
     files.map(async (file) => {
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        // k6 gzips its JSON output when the file name ends in .gz.
+        const bytes = await readFile(file);
+        text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
       } catch (error) {
         throw new FaultlineError('FL_USAGE', `cannot read k6 output ${file}: ${(error as Error).message}`, { cause: error });
       }

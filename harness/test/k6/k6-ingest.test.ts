@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planScenario } from '../../src/api/run-scenario.ts';
 import { main } from '../../src/cli/main.ts';
@@ -110,6 +111,15 @@ describe('faultline k6 ingest', () => {
     const { recording } = JSON.parse(readFileSync(join(out, 'recording.json'), 'utf8')) as { recording: Recording };
     expect(recording.samples).toHaveLength(served);
     expect(recording.k6?.script).toBe('a.ndjson + b.ndjson');
+  });
+
+  it('reads the gzipped output k6 writes for --out json=F.gz', async () => {
+    const gz = join(dir, 'a.ndjson.gz');
+    await writeFile(gz, gzipSync(readFileSync(outputs[0]!)));
+    const out = join(dir, 'gz');
+    expect((await cli(['k6', 'ingest', gz, '--scenario', scenarioFile, '--start', String(startEpochMs), '--out', out])).code).toBe(0);
+    const { recording } = JSON.parse(readFileSync(join(out, 'recording.json'), 'utf8')) as { recording: Recording };
+    expect(recording.samples).toHaveLength(requestsIn(outputs[0]!));
   });
 
   it('names the file and line of a malformed record (exit 2)', async () => {
