@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { planScenario } from '../../src/api/run-scenario.ts';
+import { exportK6Script } from '../../src/k6/script.ts';
 import type { Recording } from '../../src/model/recording.ts';
 import type { RunResult } from '../../src/model/result.ts';
 import { processesTagged, startCli, waitFor, type CliRun } from '../run/helpers.ts';
@@ -91,11 +92,14 @@ describe('faultline run --load k6', () => {
     expect(processesTagged('FAULTLINE_TEST_TAG', tag)).toEqual([]);
   });
 
-  it('passes SIGINT on to k6 and leaves nothing running', { timeout: 120_000 }, async () => {
+  it('runs a script of your own, passes SIGINT on to k6 and leaves nothing running', { timeout: 120_000 }, async () => {
     tag = `k6-sigint-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const dir = join(outDir, 'sigint');
+    // "Your own" script: the export, saved to a file (the stand-in runs no other).
+    const script = join(outDir, 'own.k6.js');
+    await writeFile(script, exportK6Script(await planScenario({ scenario: longRun }), { baseUrl: 'http://127.0.0.1:9' }));
     const foldersBefore = engineFolders();
-    cli = startCli(['run', longRun, '--load', 'k6', '--out', dir], env(tag));
+    cli = startCli(['run', longRun, '--load', 'k6', '--k6-script', script, '--out', dir], env(tag));
     const run = cli;
     // Wait until k6 is sending the load, then interrupt faultline alone (not its process group).
     expect(await waitFor(() => /\[\d+\.\d s\/60\.0 s\]/.test(run.output()), 90_000, 100), run.output()).toBe(true);
@@ -111,7 +115,7 @@ describe('faultline run --load k6', () => {
     const { recording } = readJson<{ recording: Recording }>(join(dir, 'recording.json'));
     expect(recording.status).toBe('interrupted');
     // k6's answer to SIGINT: it stops, writes its summary and exits 105 (ExternalAbort).
-    expect(recording.k6?.exitCode).toBe(105);
+    expect(recording.k6).toMatchObject({ exitCode: 105, script });
     expect(recording.samples.length).toBeGreaterThan(0);
     // The engine's working folder (script, JSON output, summary) went with it.
     expect(engineFolders()).toEqual(foldersBefore);
