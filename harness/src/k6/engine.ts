@@ -59,7 +59,7 @@ export function k6Engine(options: K6EngineOptions): LoadEngine {
     async run(run) {
       await check();
       if (version === undefined) throw new FaultlineError('FL_K6_UNAVAILABLE', 'k6 was not checked');
-      const dir = await mkdtemp(join(tmpdir(), 'faultline-k6-'));
+      const dir = await mkdtemp(join(tmpdir(), 'faultline-k6-engine-'));
       try {
         return await runK6(options, version, dir, run);
       } finally {

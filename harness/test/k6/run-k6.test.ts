@@ -35,8 +35,8 @@ afterAll(async () => {
 
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-/** The k6 engine's working folders (mkdtemp `faultline-k6-XXXXXX`) in the temporary directory. */
-const engineFolders = () => readdirSync(tmpdir()).filter((name) => /^faultline-k6-[A-Za-z0-9]{6}$/.test(name));
+/** The k6 engine's working folders (mkdtemp `faultline-k6-engine-XXXXXX`) in the temporary directory. */
+const engineFolders = () => readdirSync(tmpdir()).filter((name) => /^faultline-k6-engine-[A-Za-z0-9]{6}$/.test(name));
 
 /** Pids of the stand-in k6 processes carrying this test's tag. */
 function standInPids(): number[] {
