@@ -14,6 +14,8 @@ export const errorCodes = [
   'FL_TOXIPROXY_UNREACHABLE',
   'FL_FAULT_APPLY',
   'FL_CLEANUP',
+  'FL_K6_UNAVAILABLE',
+  'FL_K6_SCRIPT',
   'FL_INTERRUPTED',
   'FL_TERMINATED',
 ] as const;

@@ -1,4 +1,8 @@
+import { FaultlineError } from '../errors.ts';
 import { admitScenario } from '../gate/index.ts';
+import { k6Binary } from '../k6/binary.ts';
+import { k6Engine } from '../k6/engine.ts';
+import type { LoadEngine } from '../load/engine.ts';
 import { combineReporters, type ResultFiles, type RunEvents } from '../model/events.ts';
 import type { Recording } from '../model/recording.ts';
 import type { RunResult } from '../model/result.ts';
@@ -36,6 +40,29 @@ export interface RunScenarioOptions {
   /** Journal directory for an external Toxiproxy (default ~/.local/state/faultline). */
   stateDir?: string;
   onServiceOutput?: (service: string, line: string) => void;
+  /** What sends the load: `builtin` (default, faultline's generator) or `k6` (docs/k6.md). */
+  load?: 'builtin' | 'k6';
+  /** With `load: 'k6'`: the k6 executable; default env K6_BIN, else `k6` on PATH. */
+  k6?: string;
+  /** With `load: 'k6'`: the user's k6 script instead of the exported one. */
+  k6Script?: string;
+  /** With `load: 'k6'`: ms between t = 0 being decided and t = 0, for k6 to start (default 3000;
+   * env FAULTLINE_K6_LEAD_MS). */
+  k6LeadMs?: number;
+}
+
+/** The engine the options ask for; undefined = the runner's default (built-in). */
+export function loadEngineFor(options: Pick<RunScenarioOptions, 'load' | 'k6' | 'k6Script' | 'k6LeadMs'>): LoadEngine | undefined {
+  if (options.load !== 'k6') return undefined;
+  const fromEnv = process.env.FAULTLINE_K6_LEAD_MS;
+  const lead = options.k6LeadMs ?? (fromEnv ? Number(fromEnv) : undefined);
+  // The exported setup() waits out the lead, and k6 gives setup() 60 s by default.
+  if (lead !== undefined && !(Number.isFinite(lead) && lead >= 0 && lead <= 50_000))
+    throw new FaultlineError(
+      'FL_USAGE',
+      `the k6 lead (FAULTLINE_K6_LEAD_MS) expects ms in [0, 50000] (k6's setup() times out after 60 s), got '${options.k6LeadMs ?? fromEnv}'`,
+    );
+  return k6Engine({ bin: k6Binary(options.k6, process.env), script: options.k6Script, startLeadMs: lead });
 }
 
 export interface RunScenarioOutcome {
@@ -73,6 +100,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   const plan = await planScenario(options);
   // Before anything starts: an unwritable result folder would waste the whole run.
   if (options.outDir !== false) await checkResultsWritable(options.outDir === undefined ? { scenario: plan.scenario.name } : { outDir: options.outDir });
+  const load = loadEngineFor(options);
+  // No k6, or a script k6 rejects: said before the run announces itself, and nothing starts.
+  await load?.check?.();
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
   const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
   // Chosen here, not in execute, so that reporters label the run's series from its first event.
@@ -92,6 +122,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.onServiceOutput ? { onServiceOutput: options.onServiceOutput } : {}),
+    ...(load ? { load } : {}),
   });
   const files: ResultFiles =
     options.outDir === false ? { dir: '' } : resultFiles(options.outDir ?? defaultOutDir(plan.scenario.name, recording.startedAt, plan.profile));

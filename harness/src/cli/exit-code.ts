@@ -32,6 +32,10 @@ const exitCodeByErrorCode: { readonly [C in ErrorCode]: ExitCode } = {
   FL_TOXIPROXY_UNREACHABLE: ExitCode.Environment,
   FL_FAULT_APPLY: ExitCode.Environment,
   FL_CLEANUP: ExitCode.Environment,
+  // No k6, or one older than faultline supports: the environment's to fix.
+  FL_K6_UNAVAILABLE: ExitCode.Environment,
+  // k6 rejected the script (its ScriptException or InvalidConfig): the input's to fix.
+  FL_K6_SCRIPT: ExitCode.Usage,
   FL_INTERRUPTED: ExitCode.Interrupted,
   FL_TERMINATED: ExitCode.Terminated,
 };

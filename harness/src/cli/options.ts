@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
 import { FaultlineError } from '../errors.ts';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
@@ -46,4 +47,35 @@ export function parseNumberOption(value: string | undefined, flag: string, check
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new FaultlineError('FL_USAGE', `${flag} expects ${expected}, got '${value}'`);
   return n;
+}
+
+/** The load-engine options `run` and `compare` share (docs/k6.md). */
+export const loadEngineOptions = {
+  load: { type: 'string' },
+  k6: { type: 'string' },
+  'k6-script': { type: 'string' },
+} as const;
+
+export const loadEngineUsage = `  --load <engine>       what sends the load: builtin (default) or k6 (docs/k6.md)
+  --k6 <path>           the k6 executable for --load k6 (env K6_BIN; default k6 on PATH)
+  --k6-script <file>    run this k6 script instead of the exported one (--load k6)`;
+
+/** `--load`, `--k6`, `--k6-script` checked at parse time (exit 2), as runScenario options; the
+ * k6 executable defaults to `env.K6_BIN`. */
+export function parseLoadEngineOptions(
+  values: { load?: string | undefined; k6?: string | undefined; 'k6-script'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): {
+  load?: 'builtin' | 'k6';
+  k6?: string;
+  k6Script?: string;
+} {
+  const load = values.load;
+  if (load !== undefined && load !== 'builtin' && load !== 'k6') throw new FaultlineError('FL_USAGE', `--load expects builtin or k6, got '${load}'`);
+  if (load !== 'k6' && (values.k6 !== undefined || values['k6-script'] !== undefined))
+    throw new FaultlineError('FL_USAGE', `--k6 and --k6-script go with --load k6`);
+  const script = values['k6-script'];
+  if (script !== undefined && !existsSync(script)) throw new FaultlineError('FL_USAGE', `--k6-script ${script}: no such file`);
+  const k6 = load === 'k6' ? (values.k6 ?? env.K6_BIN) : undefined;
+  return { ...(load ? { load } : {}), ...(k6 ? { k6 } : {}), ...(script ? { k6Script: script } : {}) };
 }

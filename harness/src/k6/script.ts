@@ -2,7 +2,7 @@ import type { Plan } from '../plan/model.ts';
 import { faultKindOf } from '../faults/registry.ts';
 import type { FaultSpec } from '../scenario/model.ts';
 import { bodyExpression } from './body.ts';
-import { k6Duration, k6ScenarioFor } from './executor.ts';
+import { k6Duration, k6ScenarioFor, type K6Scenario } from './executor.ts';
 import { translateSlos, type K6Threshold, type ThresholdTranslation } from './thresholds.ts';
 
 export interface K6ExportOptions {
@@ -66,6 +66,30 @@ function expectedStatuses(statuses: readonly number[] | undefined): string {
 }
 
 /**
+ * The same load as one JSON comment, for faultline's stand-in k6 (harness/test/k6/stand-in), which
+ * speaks k6's command line and output but cannot run JavaScript. k6 itself ignores the line.
+ */
+function standInLine(plan: Plan, options: K6ExportOptions, scenario: K6Scenario, translation: ThresholdTranslation): string {
+  const { load } = plan;
+  const thresholds: Record<string, string[]> = {};
+  for (const t of translation.thresholds) (thresholds[t.metric] ??= []).push(t.expression);
+  const request = {
+    defaultBaseUrl: options.baseUrl,
+    tags: { name: `${load.method} ${load.path}`, faultline_scenario: plan.scenario.name, faultline_target: load.target },
+    method: load.method,
+    path: load.path,
+    headers: load.headers,
+    ...(load.body === undefined ? {} : { body: load.body }),
+    timeoutMs: load.timeoutMs,
+    ...(load.successStatuses ? { successStatuses: load.successStatuses } : {}),
+  };
+  return `// ${STAND_IN_MARKER} ${JSON.stringify({ scenario, thresholds, request })}`;
+}
+
+/** Prefix of the stand-in's line in an exported script. */
+export const STAND_IN_MARKER = 'faultline-stand-in-load:';
+
+/**
  * A k6 script (ES module) with the plan's load model and the SLOs k6 can check as thresholds.
  * The plan's load is already time-scaled. Pure: same plan and options, same text.
  */
@@ -79,12 +103,15 @@ export function exportK6Script(plan: Plan, options: K6ExportOptions): string {
     `  tags: { name: ${js(requestName)}, faultline_scenario: ${js(scenario.name)}, faultline_target: ${js(load.target)} },`,
     `  responseCallback: http.expectedStatuses(${expectedStatuses(load.successStatuses)}),`,
   ];
-  const scenarioJson = JSON.stringify(k6ScenarioFor(load), null, 2)
+  const scenarioObject = k6ScenarioFor(load);
+  const translation = translateSlos(scenario.slos);
+  const scenarioJson = JSON.stringify(scenarioObject, null, 2)
     .replace(/\{\s+("target": [\d.]+),\s+("duration": "[^"]+")\s+\}/g, '{ $1, $2 }') // one line per stage
     .replace(/\n/g, '\n    ');
   return [
     ...header(plan),
     '',
+    "import { sleep } from 'k6';",
     "import http from 'k6/http';",
     "import exec from 'k6/execution';",
     '',
@@ -98,14 +125,23 @@ export function exportK6Script(plan: Plan, options: K6ExportOptions): string {
     '  scenarios: {',
     `    faultline: ${scenarioJson},`,
     '  },',
-    ...thresholdsBlock(translateSlos(scenario.slos)),
+    ...thresholdsBlock(translation),
     '};',
+    '',
+    '// t = 0: `faultline run --load k6` passes the moment its fault timeline starts. setup() runs after',
+    '// the VUs are initialised and before any scenario starts, so waiting here starts the load then.',
+    'export function setup() {',
+    '  const startAt = Number(__ENV.FAULTLINE_START_EPOCH_MS || 0);',
+    '  if (startAt > Date.now()) sleep((startAt - Date.now()) / 1000);',
+    '}',
     '',
     "// One iteration = one request; iterationInTest is unique across k6 instances, like faultline's seq.",
     'export default function () {',
     '  const seq = exec.scenario.iterationInTest;',
     `  http.request(${js(load.method)}, TARGET_URL, ${body ?? 'null'}, PARAMS);`,
     '}',
+    '',
+    standInLine(plan, options, scenarioObject, translation),
     '',
   ].join('\n');
 }

@@ -77,6 +77,16 @@ const recordingSchema = z.strictObject({
   }),
   // Optional (absent = not interrupted), so version-1 files without it still read.
   interruption: z.strictObject({ phase: z.enum(['start-up', 'warm-up', 'load', 'teardown']), atMs: finite.exactOptional() }).exactOptional(),
+  // Optional (absent = the built-in generator sent the load), so older files still read.
+  k6: z
+    .strictObject({
+      version: z.string().exactOptional(),
+      exitCode: finite.exactOptional(),
+      thresholds: z.array(z.strictObject({ threshold: z.string(), ok: z.boolean() })),
+      script: z.string(),
+      startEpochMs: finite.exactOptional(),
+    })
+    .exactOptional(),
 });
 
 const fileSchema = z.strictObject({

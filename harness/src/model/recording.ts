@@ -41,6 +41,25 @@ export interface Recording {
   /** Where a signal stopped the run; absent when none did (recordings written before this field
    * existed lack it too, and are judged as if every window had completed). */
   interruption?: Interruption;
+  /** What k6 said of its own run, when k6 sent the load (`--load k6`, or k6 files ingested);
+   * reported beside the verdict, never part of it. */
+  k6?: K6Report;
+}
+
+/** k6's own view of a run: its exit code and threshold results (`--summary-export`). */
+export interface K6Report {
+  /** `k6 version` of the binary that ran (absent for ingested files). */
+  version?: string;
+  /** k6's exit code: 0, 99 (a threshold failed), 105 (stopped by a signal), …; absent for ingested files. */
+  exitCode?: number;
+  /** Every threshold k6 evaluated, `metric: expression`, with its outcome. */
+  thresholds: readonly { threshold: string; ok: boolean }[];
+  /** Script that ran: `exported` (faultline's `k6 export` of the plan) or the user's file; for
+   * ingested files, their names. */
+  script: string;
+  /** t = 0 as epoch ms (the FAULTLINE_START_EPOCH_MS k6 was given): where more k6 instances'
+   * files are placed when they are ingested into this recording (`faultline k6 ingest --into`). */
+  startEpochMs?: number;
 }
 
 /** The part of the run a signal arrived in. `start-up`: the system was being brought up (nothing

@@ -1,4 +1,4 @@
-import type { FaultRecord, Interruption, RunEnvironment } from './recording.ts';
+import type { FaultRecord, Interruption, K6Report, RunEnvironment } from './recording.ts';
 
 /**
  * The result of one run: `result.json` is this object (a typed, documented contract, see
@@ -33,6 +33,8 @@ export interface RunResult {
   faults: readonly FaultRecord[];
   slos: readonly SloVerdict[];
   environment: RunEnvironment;
+  /** k6's own result when k6 sent the load (copied from the recording): beside the verdict, not part of it. */
+  k6?: K6Report;
 }
 
 export interface LatencySummary {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { FaultlineError } from '../errors.ts';
 import { faultKindOf } from '../faults/index.ts';
+import { builtinEngine, type LoadEngine } from '../load/engine.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
 import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
 import { Scraper } from '../metrics/scrape.ts';
@@ -28,10 +29,9 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Child output lines, for debugging (`--verbose`). */
   onServiceOutput?: (service: string, line: string) => void;
+  /** What sends the load: the built-in generator (default) or k6 (k6/engine.ts). */
+  load?: LoadEngine;
 }
-
-/** Lead time between the system being up and t = 0, so the first arrivals are not late. */
-const startLeadMs = 250;
 
 export function newRunId(): string {
   return `${new Date()
@@ -54,6 +54,9 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   const startedAt = new Date().toISOString();
   const problems: string[] = [];
   const journal = options.toxiproxyUrl ? new Journal(options.toxiproxyUrl, runId, options.stateDir) : undefined;
+  const engine = options.load ?? builtinEngine;
+  // Before anything starts: a missing k6 is an environment error with nothing to tear down.
+  await engine.check?.();
 
   events?.onPhase?.('starting', `${plan.topology.services.length} services, ${plan.proxies.length} proxies, toxiproxy ${options.toxiproxyUrl ?? 'embedded'}`);
   let stack: Stack | undefined;
@@ -74,7 +77,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   options.signal?.addEventListener('abort', noteInterruption, { once: true });
   /** The Recording of this run from what it observed; the parts not given are what the run got
    * to (an interrupted start-up has no samples, maybe no scrapes or events). */
-  const recordingOf = (live: Stack | undefined, observed: Partial<Pick<Recording, 'samples' | 'dropped' | 'status' | 'interruption'>>): Recording => ({
+  const recordingOf = (live: Stack | undefined, observed: Partial<Pick<Recording, 'samples' | 'dropped' | 'status' | 'interruption' | 'k6'>>): Recording => ({
     runId,
     scenario: plan.scenario.name,
     scenarioFile: plan.scenario.file,
@@ -94,6 +97,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     policyEvents: breakerEvents?.events() ?? [],
     policyEventSources: breakerEvents?.sources() ?? [],
     ...(observed.interruption ? { interruption: observed.interruption } : {}),
+    ...(observed.k6 ? { k6: observed.k6 } : {}),
   });
   const interrupted = (live: Stack | undefined): Recording => recordingOf(live, { interruption: interruption ?? { phase } });
 
@@ -123,7 +127,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     phase = 'warm-up';
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
-    const originMs = clock.now() + startLeadMs;
+    // The lead: time for the engine to be ready (k6 starts a process), so the first arrivals are not late.
+    const originMs = clock.now() + engine.startLeadMs;
     const elapsed = () => clock.now() - originMs;
     elapsedMs = elapsed;
     const collector = new BreakerEventCollector({ targets: () => eventTargets(plan, live), originEpochMs: epochOf(clock, originMs) });
@@ -160,7 +165,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     timelineStop = new AbortController();
     options.signal?.addEventListener('abort', stopTimeline, { once: true });
     phase = 'load';
-    events?.onPhase?.('load', `${(plan.durationMs / 1000).toFixed(1)} s of load at ${target}${plan.load.path}`);
+    events?.onPhase?.('load', `${(plan.durationMs / 1000).toFixed(1)} s of load at ${target}${plan.load.path}${engine.name === 'k6' ? ' sent by k6' : ''}`);
     scraper.start();
     const timeline = runTimeline(plan.events, {
       originMs,
@@ -168,12 +173,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       signal: timelineStop.signal,
       handle: (event) => (event.action === 'apply' ? runtime.apply(event.faultId) : runtime.remove(event.faultId)),
     });
-    const load = await runLoad({
+    const load = await engine.run({
+      plan,
       baseUrl: target,
-      spec: plan.load,
-      seed: plan.seed,
       originMs,
-      ...(options.signal ? { signal: options.signal } : {}),
+      originEpochMs: epochOf(clock, originMs),
+      signal: options.signal,
       now: () => clock.now(),
       onSecond: (s: LiveSecond) =>
         events?.onSecond?.({
@@ -191,6 +196,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     timelineStop.abort();
     await timeline;
     if (!load.aborted) phase = 'teardown';
+    problems.push(...load.problems);
     events?.onPhase?.('draining', 'removing faults, last scrape');
     problems.push(...(await runtime.removeAll()));
     await scraper.tick();
@@ -199,6 +205,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     recording = recordingOf(live, {
       samples: load.samples,
       dropped: load.dropped,
+      ...(load.k6 ? { k6: load.k6 } : {}),
       status: options.signal?.aborted || load.aborted ? 'interrupted' : 'completed',
       ...(interruption || load.aborted ? { interruption: interruption ?? { phase: 'load', atMs: plan.durationMs } } : {}),
     });

@@ -54,6 +54,7 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     faults,
     slos,
     environment: recording.environment,
+    ...(recording.k6 ? { k6: recording.k6 } : {}),
   };
 }
 

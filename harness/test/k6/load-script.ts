@@ -10,21 +10,27 @@ export interface LoadedScript {
 }
 
 export function loadScript(text: string, env: Record<string, string> = {}): LoadedScript {
-  const imports = /^import .* from 'k6\/[a-z]+';$/gm;
-  if ((text.match(imports) ?? []).length !== 2) throw new Error('expected exactly the k6/http and k6/execution imports');
-  const source = text.replace(imports, '').replace('export const options', 'const options').replace('export default function ()', 'function iteration()');
+  const imports = /^import .* from 'k6(\/[a-z]+)?';$/gm;
+  if ((text.match(imports) ?? []).length !== 3) throw new Error('expected exactly the k6, k6/http and k6/execution imports');
+  const source = text
+    .replace(imports, '')
+    .replace('export const options', 'const options')
+    .replace('export default function ()', 'function iteration()')
+    .replace('export function setup()', 'function setup()');
   const calls: unknown[][] = [];
   const http = {
     request: (...args: unknown[]) => calls.push(args),
     expectedStatuses: (...statuses: unknown[]) => ({ expectedStatuses: statuses }),
   };
   const exec = { scenario: { iterationInTest: 0 } };
-  const factory = new Function('http', 'exec', '__ENV', `${source}\nreturn { options, iteration };`) as (
+  const sleep = () => undefined;
+  const factory = new Function('http', 'exec', 'sleep', '__ENV', `${source}\nreturn { options, iteration };`) as (
     h: typeof http,
     e: typeof exec,
+    s: typeof sleep,
     env: Record<string, string>,
   ) => { options: LoadedScript['options']; iteration: () => void };
-  const { options, iteration } = factory(http, exec, env);
+  const { options, iteration } = factory(http, exec, sleep, env);
   return {
     options,
     iterate(seq) {

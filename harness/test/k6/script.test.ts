@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportK6Script } from '../../src/k6/script.ts';
+import { exportK6Script, STAND_IN_MARKER } from '../../src/k6/script.ts';
 import { compilePlan } from '../../src/plan/compile.ts';
 import { admitScenario } from '../../src/gate/index.ts';
 import { loadScript } from './load-script.ts';
@@ -32,6 +32,24 @@ async function nodeCheck(script: string): Promise<void> {
 }
 
 describe('exportK6Script for dispatch-outage', () => {
+  it("gives the stand-in k6 the same load as the script's options, in one comment line", async () => {
+    const text = await exported('dispatch-outage', 0.25);
+    const { options, iterate } = loadScript(text);
+    const line = text.split('\n').filter((l) => l.startsWith(`// ${STAND_IN_MARKER} `));
+    expect(line).toHaveLength(1);
+    const standIn = JSON.parse(line[0]!.slice(`// ${STAND_IN_MARKER} `.length)) as {
+      scenario: unknown;
+      thresholds: unknown;
+      request: { method: string; path: string; timeoutMs: number; tags: Record<string, string> };
+    };
+    expect(standIn.scenario).toEqual(options.scenarios.faultline);
+    expect(standIn.thresholds).toEqual(options.thresholds);
+    const request = iterate(0);
+    expect(request.method).toBe(standIn.request.method);
+    expect(request.url.endsWith(standIn.request.path)).toBe(true);
+    expect(request.params.tags).toEqual(standIn.request.tags);
+  });
+
   it('writes a module that parses as JavaScript', async () => {
     await expect(nodeCheck(await exported('dispatch-outage'))).resolves.toBeUndefined();
   });

@@ -7,9 +7,10 @@ import { defaultOutDir, resultFiles } from '../../report/files.ts';
 import { consoleMode, createConsoleReporter, renderComparison } from '../../report/index.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import type { Command } from '../command.ts';
+import { describeK6 } from '../../report/k6.ts';
 import { exitCodeForComparison } from '../exit-code.ts';
 import { DISCRIMINATION, parseExpectations, unexpected } from '../expectations.ts';
-import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { loadEngineOptions, loadEngineUsage, parseCommandArgs, parseLoadEngineOptions, parseNumberOption } from '../options.ts';
 import { join } from 'node:path';
 
 const usage = `Usage: faultline compare <name|file> --profiles naive,resilient [--expect naive=fail,resilient=pass] [options]
@@ -27,6 +28,7 @@ Options:
   --out <dir>           result folder (default results/<scenario>/<timestamp>-compare/)
   --seed <n>            seed for every random decision
   --time-scale <x>      multiply every scenario duration by x
+${loadEngineUsage}
   --expect-discrimination  deprecated: means --expect ${DISCRIMINATION}
 
 Exit codes: 0 every profile's verdict is the expected one; 1 one is not; 2 usage or input
@@ -48,6 +50,7 @@ export const compareCommand: Command = {
         'time-scale': { type: 'string' },
         expect: { type: 'string' },
         'expect-discrimination': { type: 'boolean' },
+        ...loadEngineOptions,
       },
       usage,
     );
@@ -64,6 +67,7 @@ export const compareCommand: Command = {
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
+    const engine = parseLoadEngineOptions(values, ctx.env);
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     // Every profile through the gate before the first run starts.
     const { scenario } = await admitScenario(positionals[0]!, { profiles });
@@ -73,17 +77,19 @@ export const compareCommand: Command = {
     for (const profile of profiles) {
       if (ctx.signal.aborted) break;
       ctx.stdout.write(`\n== ${positionals[0]} with profile ${profile}\n`);
-      const { result } = await runScenario({
+      const { result, recording } = await runScenario({
         scenario: positionals[0]!,
         profile,
         ...(seed !== undefined ? { seed } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),
         ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
         outDir: join(dir, profile),
+        ...engine,
         signal: ctx.signal,
         reporters: [...fileReporters(), createConsoleReporter({ stream: ctx.stdout, ...mode })],
       });
       results.push(result);
+      if (recording.k6) ctx.stdout.write(`${describeK6(recording.k6)}\n`);
     }
     if (results.length === 0) return exitCodeForComparison(results, expectations, profiles.length);
     const combined = resultFiles(dir);

@@ -10,8 +10,9 @@ import { checkResultsWritable, savingResults } from '../../report/files.ts';
 import { fileReporters } from '../../report/reporters.ts';
 import { listScenarios } from '../../scenario/index.ts';
 import type { Command } from '../command.ts';
+import { describeK6 } from '../../report/k6.ts';
 import { type ExitCode, exitCodeFor, worstExitCode } from '../exit-code.ts';
-import { parseCommandArgs, parseNumberOption } from '../options.ts';
+import { loadEngineOptions, loadEngineUsage, parseCommandArgs, parseLoadEngineOptions, parseNumberOption } from '../options.ts';
 
 /** What `faultline run` (and `npm start`) runs when no scenario is named. */
 export const defaultScenario = 'dispatch-outage';
@@ -32,6 +33,7 @@ Options:
   --seed <n>            seed for every random decision (default: the scenario's)
   --time-scale <x>      multiply every scenario duration by x (e.g. 0.25 for quick CI runs)
   --verbose             print the services' output
+${loadEngineUsage}
   --metrics-port <n>    serve the run's own Prometheus metrics on this port while it runs
                         (/metrics), and its scrape targets for Prometheus http_sd (/targets)
   --metrics-host <addr> address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
@@ -75,6 +77,7 @@ export const runCommand: Command = {
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
         'metrics-linger': { type: 'string' },
+        ...loadEngineOptions,
       },
       usage,
     );
@@ -84,6 +87,7 @@ export const runCommand: Command = {
     const names = values.all ? listScenarios().map((s) => s.name) : positionals.length > 0 ? positionals : [defaultScenario];
     if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
+    const engine = parseLoadEngineOptions(values, ctx.env);
     const metricsPort = parseNumberOption(values['metrics-port'], '--metrics-port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number');
     const lingerSeconds = parseNumberOption(values['metrics-linger'], '--metrics-linger', (n) => n >= 0 && n <= 3600, 'seconds in [0, 3600]') ?? 0;
     if ((values['metrics-host'] || values['metrics-linger']) && metricsPort === undefined)
@@ -110,7 +114,7 @@ export const runCommand: Command = {
         // The reporter prints the verdict block and the result files when the run ends.
         const consoleReporter = createConsoleReporter({ stream: ctx.stdout, ...mode });
         const reporters: RunEvents[] = [...files, ...(metrics ? [createMetricsReporter(metrics)] : []), consoleReporter];
-        const { result } = await runScenario({
+        const { result, recording } = await runScenario({
           scenario: name,
           ...(values.profile ? { profile: values.profile } : {}),
           ...(seed !== undefined ? { seed } : {}),
@@ -118,12 +122,14 @@ export const runCommand: Command = {
           ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
           ...(values.topology ? { topology: values.topology } : {}),
           ...(values.out ? { outDir: values.out } : {}),
+          ...engine,
           signal: ctx.signal,
           reporters,
           ...(values.verbose ? { onServiceOutput: (service: string, line: string) => ctx.stderr.write(`[${service}] ${line}\n`) } : {}),
         });
         results.push(result);
         codes.push(exitCodeFor(result));
+        if (recording.k6) ctx.stdout.write(`${describeK6(recording.k6)}\n`);
       }
       await savingResults(async () => combineReporters(...files).onEnd?.(results));
       if (results.length > 1) {
