@@ -6,6 +6,7 @@ import { compilePlan } from '../plan/index.ts';
 import type { Plan } from '../plan/model.ts';
 import { defaultOutDir, resultFiles } from '../report/files.ts';
 import { fileReporters } from '../report/reporters.ts';
+import { createServiceLogReporter } from '../report/service-logs.ts';
 import { executePlan, newRunId } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { analyse } from '../slo/analyse.ts';
@@ -35,7 +36,8 @@ export interface RunScenarioOptions {
   events?: RunEvents;
   /** Journal directory for an external Toxiproxy (default ~/.local/state/faultline). */
   stateDir?: string;
-  onServiceOutput?: (service: string, line: string) => void;
+  /** Every line a service writes, as it comes (they are also kept in `services/<name>.log`). */
+  onServiceOutput?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface RunScenarioOutcome {
@@ -72,7 +74,10 @@ export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' 
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const plan = await planScenario(options);
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
-  const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
+  // The services' output goes to services/<name>.log in the result folder, whatever reporters
+  // the caller chose: it is the first thing to read when a service misbehaved.
+  const serviceLogs = createServiceLogReporter();
+  const events = combineReporters(...chosen, ...(options.events ? [options.events] : []), serviceLogs);
   // Chosen here, not in execute, so that reporters label the run's series from its first event.
   const runId = newRunId();
   events.onPlan?.({
@@ -89,7 +94,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-    ...(options.onServiceOutput ? { onServiceOutput: options.onServiceOutput } : {}),
+    onServiceOutput: (service, line, stream) => {
+      serviceLogs.record(service, line, stream);
+      options.onServiceOutput?.(service, line, stream);
+    },
   });
   const files: ResultFiles =
     options.outDir === false ? { dir: '' } : resultFiles(options.outDir ?? defaultOutDir(plan.scenario.name, recording.startedAt, plan.profile));

@@ -105,6 +105,7 @@ export async function checkScenarioForRun(file: string, options: GateOptions = {
     for (const reference of faultTargets) rules.faultReferenceExists(reference, topology, issues);
     for (const fault of faults) rules.faultFitsService(fault, topology, issues);
     rules.sloLabelsExist(slos, topology, issues);
+    rules.sloMetricsAreExposed(slos, topology, issues);
     profiles = checkProfiles(check, topology, options, issues);
   }
   if (issues.issues.length > 0 || !check.scenario || !topology) return { issues: issues.sorted() };

@@ -6,7 +6,7 @@ import { runLoad, type LiveSecond } from '../load/index.ts';
 import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
-import type { RunEvents } from '../model/events.ts';
+import type { RunEvents, ServiceExit } from '../model/events.ts';
 import { Journal } from '../proxies/journal.ts';
 import { faultlineVersion } from '../util/version.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -27,7 +27,7 @@ export interface ExecuteOptions {
   stateDir?: string;
   clock?: Clock;
   /** Child output lines, for debugging (`--verbose`). */
-  onServiceOutput?: (service: string, line: string) => void;
+  onServiceOutput?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /** Lead time between the system being up and t = 0, so the first arrivals are not late. */
@@ -108,6 +108,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       ...(journal ? { journal } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onServiceOutput ? { onOutput: options.onServiceOutput } : {}),
+      ...(events?.onServiceExit ? { onExit: (exit: ServiceExit) => events.onServiceExit?.(exit) } : {}),
       ...(events?.onPhase ? { onPhase: (phase, detail) => events.onPhase?.(phase, detail) } : {}),
     });
     const live = stack;

@@ -1,7 +1,7 @@
 import { FaultlineError } from '../errors.ts';
 import type { ProxyState } from '../proxies/api.ts';
 import type { ToxiproxySession } from '../proxies/session.ts';
-import { calleeEnvName, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
+import { calleeEnv, calleeEnvName, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
 
 function hostPort(url: string): string {
   const parsed = new URL(url);
@@ -33,7 +33,7 @@ async function adoptProxy(session: ToxiproxySession, edge: TopologyEdge): Promis
 /**
  * The proxies phase of one service: a proxy for each of its callees, created (or, for an
  * external caller, adopted) once the callee is up, since the proxy forwards to the callee's
- * address. Returns the `<CALLEE>_URL` variables a managed caller starts with.
+ * address. Returns the variables a managed caller starts with (`<CALLEE>_URL`, or the edge's own).
  */
 export async function wireProxies(
   service: TopologyService,
@@ -55,7 +55,7 @@ export async function wireProxies(
         { cause: error },
       );
     });
-    env[calleeEnvName(edge.callee)] = session.addressOf(proxy);
+    Object.assign(env, calleeEnv(edge, session.addressOf(proxy)));
   }
   return env;
 }
