@@ -24,6 +24,9 @@ export interface RunScenarioOptions {
   toxiproxyUrl?: string;
   /** Topology file overriding the scenario's. */
   topology?: string;
+  /** The project's scenarios folder, where a scenario name is looked for before the built-in
+   * catalog; default: faultline.config.json's `scenarios`, else `./scenarios`. */
+  scenarios?: string;
   /** Result folder; default `results/<scenario>/<timestamp>-<profile>/`; `false` writes nothing. */
   outDir?: string | false;
   signal?: AbortSignal;
@@ -50,11 +53,12 @@ export interface RunScenarioOutcome {
 }
 
 /** Admits a scenario through the validation gate and compiles it into its plan; starts nothing. */
-export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology'>): Promise<Plan> {
+export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology' | 'scenarios'>): Promise<Plan> {
   const ref = typeof options.scenario === 'string' ? options.scenario : options.scenario.file;
   const { scenario, topology } = await admitScenario(ref, {
     ...(options.topology !== undefined ? { topology: options.topology } : {}),
     ...(options.profile !== undefined ? { profiles: [options.profile] } : {}),
+    ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
   });
   return compilePlan(scenario, topology, {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),

@@ -27,6 +27,7 @@ Options:
   --out <dir>           result folder (default results/<scenario>/<timestamp>-compare/)
   --seed <n>            seed for every random decision
   --time-scale <x>      multiply every scenario duration by x
+  --scenarios <dir>     the project's scenarios folder (default: faultline.config.json's, else ./scenarios)
   --expect-discrimination  deprecated: means --expect ${DISCRIMINATION}
 
 Exit codes: 0 every profile's verdict is the expected one; 1 one is not; 2 usage or input
@@ -48,6 +49,7 @@ export const compareCommand: Command = {
         'time-scale': { type: 'string' },
         expect: { type: 'string' },
         'expect-discrimination': { type: 'boolean' },
+        scenarios: { type: 'string' },
       },
       usage,
     );
@@ -66,7 +68,7 @@ export const compareCommand: Command = {
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     // Every profile through the gate before the first run starts.
-    const { scenario } = await admitScenario(positionals[0]!, { profiles });
+    const { scenario } = await admitScenario(positionals[0]!, { profiles, ...(values.scenarios ? { scenarios: values.scenarios } : {}) });
     const dir = values.out ?? defaultOutDir(scenario.name, new Date().toISOString(), 'compare');
 
     const results: RunResult[] = [];
@@ -75,6 +77,7 @@ export const compareCommand: Command = {
       ctx.stdout.write(`\n== ${positionals[0]} with profile ${profile}\n`);
       const { result } = await runScenario({
         scenario: positionals[0]!,
+        ...(values.scenarios ? { scenarios: values.scenarios } : {}),
         profile,
         ...(seed !== undefined ? { seed } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),

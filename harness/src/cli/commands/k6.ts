@@ -22,7 +22,8 @@ Options:
   --base-url <url>    default of the script's BASE_URL (env BASE_URL overrides it when k6 runs;
                       default: the target's url for an external service, else ${DEFAULT_BASE_URL})
   --time-scale <x>    multiply every scenario duration by x (default 1)
-  --profile <name>    policy profile named in the script's header (default: the scenario's)`;
+  --profile <name>    policy profile named in the script's header (default: the scenario's)
+  --scenarios <dir>   the project's scenarios folder (default: faultline.config.json's, else ./scenarios)`;
 
 function defaultBaseUrl(topology: Topology, target: string): string {
   const service = topology.services.find((candidate) => candidate.name === target);
@@ -47,7 +48,7 @@ export const k6Command: Command = {
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.argv,
-      { out: { type: 'string' }, 'base-url': { type: 'string' }, 'time-scale': { type: 'string' }, profile: { type: 'string' } },
+      { out: { type: 'string' }, 'base-url': { type: 'string' }, 'time-scale': { type: 'string' }, profile: { type: 'string' }, scenarios: { type: 'string' } },
       usage,
     );
     const [action, ref, ...extra] = positionals;
@@ -59,7 +60,10 @@ export const k6Command: Command = {
     if (ref === undefined || extra.length > 0) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0, 'a factor greater than 0');
     const baseUrlOption = values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']);
-    const { scenario, topology } = await admitScenario(ref, values.profile ? { profiles: [values.profile] } : {});
+    const { scenario, topology } = await admitScenario(ref, {
+      ...(values.profile ? { profiles: [values.profile] } : {}),
+      ...(values.scenarios ? { scenarios: values.scenarios } : {}),
+    });
     const plan = compilePlan(scenario, topology, {
       ...(values.profile ? { profile: values.profile } : {}),
       ...(timeScale === undefined ? {} : { timeScale }),
