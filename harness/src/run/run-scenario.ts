@@ -150,7 +150,10 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     );
     faults = runtime;
     scraper = new Scraper({
-      targets: () => plan.topology.services.map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
+      // A service of the user's that is not faultline-aware has no /metrics of ours to read
+      // (validate refuses the SLOs that would need them): it is not polled for one.
+      targets: () =>
+        plan.topology.services.filter((s) => s.kind === 'external' || s.faultlineAware).map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
       intervalMs: plan.scrapeIntervalMs,
       originMs,
       now: () => clock.now(),

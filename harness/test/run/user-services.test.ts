@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { runScenario } from '../../src/api/run-scenario.ts';
+import { createConsoleReporter } from '../../src/report/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { checkScenarioForRun } from '../../src/gate/index.ts';
 import { bringUp, type Stack } from '../../src/run/stack.ts';
@@ -45,9 +47,14 @@ beforeAll(async () => {
   process.env.FAULTLINE_TEST_TAG = tag;
   dir = await mkdtemp(join(tmpdir(), 'faultline-user-services-'));
   await writeFile(join(dir, 'plain.mjs'), plainService);
+  // Healthy at once, but ready only when it says so (caches warm).
   await writeFile(
     join(dir, 'slow-ready.mjs'),
-    `console.log('warming caches'); setTimeout(() => import('./plain.mjs'), 300); setTimeout(() => console.log('READY to serve'), 600);`,
+    `console.log('warming caches'); await import('./plain.mjs'); setTimeout(() => console.log('READY to serve'), 1500);`,
+  );
+  await writeFile(
+    join(dir, 'dies-later.mjs'),
+    `await import('./plain.mjs'); setTimeout(() => { console.error('heap exhausted, giving up'); process.exit(9); }, 1500);`,
   );
   await writeFile(join(dir, 'dies.mjs'), `console.log('loading config from ./missing.yaml'); console.error('fatal: config file not found'); process.exit(7);`);
 });
@@ -125,7 +132,7 @@ edges:
     const file = await topologyFile('ready.yaml', `services:\n  back: {command: [node, slow-ready.mjs], readyLine: '/^READY\\b/'}\n`);
     const lines: string[] = [];
     const stack = await up(file, (_service, line) => lines.push(line));
-    // Healthy from 300 ms on, but not started before its ready line (600 ms).
+    // Healthy at once, but not started before its ready line (1.5 s later).
     expect(lines).toContain('READY to serve');
     expect((await fetch(`${stack.serviceUrl('back')}/health`)).status).toBe(200);
   });
@@ -163,8 +170,11 @@ ${extra}`;
     );
     const file = await topologyFile('run.yaml', scenario('run.topology.yaml'));
     const outDir = join(dir, 'result');
-    const { result, files } = await runScenario({ scenario: file, outDir, reporters: [] });
+    const { result, files, recording } = await runScenario({ scenario: file, outDir, reporters: [] });
     expect(result.status).toBe('completed');
+    expect(result.verdict).toBe('pass');
+    // Not faultline-aware: never polled for a /metrics it does not have.
+    expect(recording.scrapes).toEqual([]);
     const fault = result.faults.find((f) => f.id === 'back-crash')!;
     expect(fault.error).toBeUndefined();
     expect(fault.removedAtMs).toBeGreaterThan(fault.appliedAtMs!);
@@ -189,6 +199,28 @@ ${extra}`;
     expect(text().stderr).toMatch(/service back exited (during start-up|before it was healthy) \(code 7/);
     expect(text().stderr).toMatch(/last lines of its output ---\nloading config from .\/missing.yaml\nfatal: config file not found/);
     expect(processesTagged('FAULTLINE_TEST_TAG', tag)).toEqual([]);
+  });
+
+  it('shows the last lines of a service that dies during the run, and keeps them in its log', { timeout: 60_000 }, async () => {
+    await topologyFile(
+      'dies-later.topology.yaml',
+      `services:\n  front: {command: [node, plain.mjs, PORT, /health, BACK_URL]}\n  back: {command: [node, dies-later.mjs]}\nedges: [front -> back]\n`,
+    );
+    const file = await topologyFile('dies-later.yaml', scenario('dies-later.topology.yaml').replace(/faults:\n.*\n/, ''));
+    const outDir = join(dir, 'dies-later-result');
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const { result } = await runScenario({
+      scenario: file,
+      outDir,
+      reporters: [createConsoleReporter({ stream: output, interactive: false, summary: false })],
+    });
+    expect(result.status).toBe('completed');
+    expect(printed).toMatch(/service back exited on its own \(code 9, signal null\); its last lines:\n(.*\n)*.*heap exhausted, giving up/);
+    expect(readFileSync(join(outDir, 'services', 'back.log'), 'utf8')).toMatch(
+      /err heap exhausted, giving up\n.*--- exited on its own \(code 9, signal null\) ---/,
+    );
   });
 
   it('refuses at validate time an SLO that needs service metrics on a service that does not expose them, located', async () => {
