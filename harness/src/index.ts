@@ -13,3 +13,6 @@ export type { RunResult, SloVerdict, WindowStats } from './model/result.ts';
 export type { Recording, K6Report } from './model/recording.ts';
 export type { Scenario } from './scenario/model.ts';
 export type { Plan } from './plan/model.ts';
+export { listScenarios, type ScenarioSummary } from './scenario/catalog.ts';
+export type { RunEvents, ServiceExit, ResultFiles } from './model/events.ts';
+export type { Topology, TopologyService, TopologyEdge } from './topology/model.ts';

@@ -10,6 +10,7 @@ import { compilePlan } from '../plan/index.ts';
 import type { Plan } from '../plan/model.ts';
 import { checkResultsWritable, defaultOutDir, resultFiles, savingResults } from '../report/files.ts';
 import { fileReporters } from '../report/reporters.ts';
+import { createServiceLogReporter } from '../report/service-logs.ts';
 import { executePlan, newRunId } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { analyse } from '../slo/analyse.ts';
@@ -27,6 +28,9 @@ export interface RunScenarioOptions {
   toxiproxyUrl?: string;
   /** Topology file overriding the scenario's. */
   topology?: string;
+  /** The project's scenarios folder, where a scenario name is looked for before the built-in
+   * catalog; default: faultline.config.json's `scenarios`, else `./scenarios`. */
+  scenarios?: string;
   /** Result folder; default `results/<scenario>/<timestamp>-<profile>/`; `false` writes nothing. */
   outDir?: string | false;
   signal?: AbortSignal;
@@ -39,7 +43,8 @@ export interface RunScenarioOptions {
   events?: RunEvents;
   /** Journal directory for an external Toxiproxy (default ~/.local/state/faultline). */
   stateDir?: string;
-  onServiceOutput?: (service: string, line: string) => void;
+  /** Every line a service writes, as it comes (they are also kept in `services/<name>.log`). */
+  onServiceOutput?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** What sends the load: `builtin` (default, faultline's generator) or `k6` (docs/k6.md). */
   load?: 'builtin' | 'k6';
   /** With `load: 'k6'`: the k6 executable; default env K6_BIN, else `k6` on PATH. */
@@ -75,11 +80,12 @@ export interface RunScenarioOutcome {
 }
 
 /** Admits a scenario through the validation gate and compiles it into its plan; starts nothing. */
-export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology'>): Promise<Plan> {
+export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology' | 'scenarios'>): Promise<Plan> {
   const ref = typeof options.scenario === 'string' ? options.scenario : options.scenario.file;
   const { scenario, topology } = await admitScenario(ref, {
     ...(options.topology !== undefined ? { topology: options.topology } : {}),
     ...(options.profile !== undefined ? { profiles: [options.profile] } : {}),
+    ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
   });
   return compilePlan(scenario, topology, {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
@@ -104,7 +110,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   // No k6, or a script k6 rejects: said before the run announces itself, and nothing starts.
   await load?.check?.();
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());
-  const events = combineReporters(...chosen, ...(options.events ? [options.events] : []));
+  // The services' output goes to services/<name>.log in the result folder, whatever reporters
+  // the caller chose: it is the first thing to read when a service misbehaved.
+  const serviceLogs = createServiceLogReporter();
+  const events = combineReporters(...chosen, ...(options.events ? [options.events] : []), serviceLogs);
   // Chosen here, not in execute, so that reporters label the run's series from its first event.
   const runId = newRunId();
   events.onPlan?.({
@@ -121,7 +130,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-    ...(options.onServiceOutput ? { onServiceOutput: options.onServiceOutput } : {}),
+    onServiceOutput: (service, line, stream) => {
+      serviceLogs.record(service, line, stream);
+      options.onServiceOutput?.(service, line, stream);
+    },
     ...(load ? { load } : {}),
   });
   const files: ResultFiles =

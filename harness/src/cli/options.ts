@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { FaultlineError } from '../errors.ts';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+/** What parseArgs answers for `options` (named, so the declaration emit can spell it). */
+export type ParsedCommandArgs<T extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
 
 /** parseArgs with faultline's usage errors (exit 2, the command's usage in the message). */
-export function parseCommandArgs<T extends OptionsConfig>(argv: string[], options: T, usage: string, allowPositionals = true) {
+export function parseCommandArgs<T extends OptionsConfig>(argv: string[], options: T, usage: string, allowPositionals = true): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
   } catch (error) {

@@ -5,6 +5,7 @@ import { IssueList } from '../document/check.ts';
 import { unknownName } from '../document/suggest.ts';
 import { readYamlSource } from '../document/source.ts';
 import { resolveScenarioRef } from '../scenario/catalog.ts';
+import { projectScenarios } from '../scenario/project.ts';
 import { checkScenario, type ScenarioCheck } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { checkTopology } from '../topology/load.ts';
@@ -26,8 +27,21 @@ export interface GateOptions {
   topology?: string;
   /** Profiles the run will use (`--profile`, `compare --profiles`); default: the scenario's. */
   profiles?: readonly string[];
-  /** Base of a relative `topology`; default the process's working directory. */
+  /** Base of a relative `topology` and of a scenario path; default the process's working directory. */
   cwd?: string;
+  /** The project's scenarios folder (`--scenarios`), where names are looked for before the
+   * built-in catalog; default from faultline.config.json or `./scenarios`. */
+  scenarios?: string;
+}
+
+/** `--topology` as given: a built-in name, a path relative to cwd, or a name in the project's
+ * scenarios folder. */
+function overrideFile(override: string, options: GateOptions): string {
+  const cwd = options.cwd ?? process.cwd();
+  const file = topologyRef(override, cwd);
+  if (existsSync(file)) return file;
+  const inProject = topologyRef(override, projectScenarios({ cwd, scenarios: options.scenarios }).dir);
+  return existsSync(inProject) ? inProject : file;
 }
 
 /** A scenario that passed the gate, with the topology it runs on and its profiles. */
@@ -47,7 +61,7 @@ export interface GateCheck {
  * `--topology` file is a usage error (exit 2) whatever the scenario. */
 export function checkGateOptions(options: GateOptions): void {
   if (options.topology !== undefined && !Object.hasOwn(builtinTopologies, options.topology)) {
-    const file = resolve(options.cwd ?? process.cwd(), options.topology);
+    const file = overrideFile(options.topology, options);
     if (!existsSync(file)) {
       throw new FaultlineError('FL_USAGE', `--topology: no topology file at ${file} (built-in topologies: ${Object.keys(builtinTopologies).join(', ')})`);
     }
@@ -60,7 +74,7 @@ async function topologyOf(check: ScenarioCheck, options: GateOptions, issues: Is
   const ref = override ?? check.references.topology.value;
   const builtin = Object.hasOwn(builtinTopologies, ref) ? builtinTopologies[ref] : undefined;
   if (builtin) return builtin();
-  const file = override !== undefined ? resolve(options.cwd ?? process.cwd(), override) : topologyRef(ref, dirname(check.source.file));
+  const file = override !== undefined ? overrideFile(override, options) : topologyRef(ref, dirname(check.source.file));
   const path = check.references.topology.path;
   if (!existsSync(file)) {
     // An override was checked by checkGateOptions; here only the scenario's own reference.
@@ -105,6 +119,7 @@ export async function checkScenarioForRun(file: string, options: GateOptions = {
     for (const reference of faultTargets) rules.faultReferenceExists(reference, topology, issues);
     for (const fault of faults) rules.faultFitsService(fault, topology, issues);
     rules.sloLabelsExist(slos, topology, issues);
+    rules.sloMetricsAreExposed(slos, topology, issues);
     profiles = checkProfiles(check, topology, options, issues);
   }
   if (issues.issues.length > 0 || !check.scenario || !topology) return { issues: issues.sorted() };
@@ -117,7 +132,7 @@ export async function checkScenarioForRun(file: string, options: GateOptions = {
  * issue for a file that does not pass, FL_USAGE for a bad option.
  */
 export async function admitScenario(ref: string, options: GateOptions = {}): Promise<Admitted> {
-  const { admitted, issues } = await checkScenarioForRun(resolveScenarioRef(ref), options);
+  const { admitted, issues } = await checkScenarioForRun(resolveScenarioRef(ref, { cwd: options.cwd, scenarios: options.scenarios }), options);
   if (!admitted) throw new InputError(issues);
   return admitted;
 }

@@ -2,6 +2,7 @@ import { formatLink, type TopologyEdge } from '../document/link.ts';
 import type { IssueList, Located } from '../document/check.ts';
 import { didYouMean, unknownName } from '../document/suggest.ts';
 import type { FaultSpec, SloSpec } from '../scenario/model.ts';
+import { isServiceSideMetric } from '../scenario/slo-grammar.ts';
 import type { Topology } from '../topology/model.ts';
 
 /**
@@ -63,6 +64,35 @@ export function sloLabelsExist(slos: readonly Located<SloSpec>[], topology: Topo
           `SLO label dependency='${metric.dependency}' is no dependency${of}${didYouMean(metric.dependency, callees)} (dependencies: ${callees.join(', ') || 'none'})`,
         );
       }
+    }
+  }
+}
+
+const exposesServiceMetrics = (topology: Topology, name: string) => topology.services.some((s) => s.name === name && s.kind === 'managed' && s.faultlineAware);
+
+/**
+ * Service-side SLO metrics (retry amplification, breaker times, timeouts, fallbacks, …) are
+ * read from the `dependency_*` metrics and breaker events of faultline-aware services. On a
+ * service that is not one they could never be measured: refused here, where it is cheap to
+ * fix, rather than judged `n/a` after a whole run.
+ */
+export function sloMetricsAreExposed(slos: readonly Located<SloSpec>[], topology: Topology, issues: IssueList): void {
+  const aware = topology.services.filter((s) => exposesServiceMetrics(topology, s.name)).map((s) => s.name);
+  const clientSide = 'client-side SLOs (p(N), max, mean, error_rate, success_rate, throughput, dropped, time_to_recover) work on any service';
+  for (const { path, value: slo } of slos) {
+    if (!isServiceSideMetric(slo.metric.kind)) continue;
+    const service = (slo.metric as { service?: string }).service;
+    if (service !== undefined) {
+      if (!topology.services.some((s) => s.name === service) || exposesServiceMetrics(topology, service)) continue; // unknown: sloLabelsExist says so
+      issues.add(
+        path,
+        `'${slo.expression}' reads service metrics (dependency_* counters, breaker events) that service '${service}' does not expose: it is not faultline-aware; ${clientSide}`,
+      );
+    } else if (aware.length === 0) {
+      issues.add(
+        path,
+        `'${slo.expression}' reads service metrics (dependency_* counters, breaker events), and no service of topology '${topology.name}' exposes them (none is faultline-aware); ${clientSide}`,
+      );
     }
   }
 }

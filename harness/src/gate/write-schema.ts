@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { topologyDocument } from '../topology/schema.ts';
 import { writeTextFile } from '../util/write-text-file.ts';
-import { scenariosDir } from '../scenario/catalog.ts';
+import { builtinScenariosDir } from '../scenario/catalog.ts';
 import { scenarioDocument } from '../scenario/schema.ts';
 
 /**
@@ -20,7 +20,7 @@ export function jsonSchemas(): Record<string, string> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const [name, text] of Object.entries(jsonSchemas())) {
-    await writeTextFile(join(scenariosDir, name), text);
+    await writeTextFile(join(builtinScenariosDir, name), text);
     process.stdout.write(`wrote scenarios/${name}\n`);
   }
 }

@@ -61,6 +61,15 @@ export interface FaultEvent {
   error?: string;
 }
 
+/** A service that exited on its own during a run (not stopped by a fault or the teardown). */
+export interface ServiceExit {
+  service: string;
+  code: number | null;
+  signal: string | null;
+  /** The last lines it wrote, stdout and stderr in order. */
+  lastLines: readonly string[];
+}
+
 /** Files of one result folder (absolute paths); `dir` is empty when nothing is written. */
 export interface ResultFiles {
   /** The result folder. */
@@ -89,6 +98,8 @@ export interface RunEvents {
   onStack?(info: StackInfo): void;
   onSecond?(s: SecondProgress): void;
   onFault?(e: FaultEvent): void;
+  /** A service died on its own while the run needed it. */
+  onServiceExit?(e: ServiceExit): void;
   onRecording?(recording: Recording, files: ResultFiles): void | Promise<void>;
   onResult?(result: RunResult, files: ResultFiles): void | Promise<void>;
   /** `files` names the invocation's combined folder, when it has one (`compare`). */
@@ -116,6 +127,7 @@ export function combineReporters(...reporters: RunEvents[]): RunEvents {
     onStack: (info) => reporters.forEach((r) => r.onStack?.(info)),
     onSecond: (s) => reporters.forEach((r) => r.onSecond?.(s)),
     onFault: (e) => reporters.forEach((r) => r.onFault?.(e)),
+    onServiceExit: (e) => reporters.forEach((r) => r.onServiceExit?.(e)),
     onRecording: (recording, files) => each((r) => r.onRecording?.(recording, files)),
     onResult: (result, files) => each((r) => r.onResult?.(result, files)),
     onEnd: (results, files) => each((r) => r.onEnd?.(results, files)),

@@ -131,6 +131,10 @@ export function createConsoleReporter(opts: ConsoleReporterOptions): Reporter {
       }
       print(faultLine(e, c));
     },
+    onServiceExit(e) {
+      const tail = e.lastLines.length ? `\n${e.lastLines.map((line) => `  ${c.dim('|')} ${line}`).join('\n')}` : '';
+      print(`${c.red(`service ${e.service} exited on its own`)} (code ${e.code}, signal ${e.signal}); its last lines:${tail || ' (none)'}`);
+    },
     onResult(result, files) {
       if (interactive && state.statusShown) write(CLEAR_LINE);
       state.statusShown = false;

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { FaultlineError } from '../errors.ts';
+import { siblingModule } from '../util/package-files.ts';
 import { startTsWorker } from '../util/ts-worker.ts';
 
 export interface EmbeddedToxiproxyHandle {
@@ -9,7 +10,7 @@ export interface EmbeddedToxiproxyHandle {
 
 /** Starts faultline's Toxiproxy-compatible server on a worker thread, on a free loopback port. */
 export async function startEmbeddedToxiproxy(seed: number): Promise<EmbeddedToxiproxyHandle> {
-  const worker = startTsWorker(new URL('./toxiproxy-worker.ts', import.meta.url), { seed });
+  const worker = startTsWorker(siblingModule('toxiproxy-worker', import.meta.url), { seed });
   const [first] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => [{ error: String(e) }])])) as [
     { url?: string; error?: string },
   ];

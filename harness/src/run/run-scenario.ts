@@ -7,7 +7,7 @@ import { runLoad, type LiveSecond } from '../load/index.ts';
 import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
 import { Scraper } from '../metrics/scrape.ts';
 import type { Plan } from '../plan/model.ts';
-import type { RunEvents } from '../model/events.ts';
+import type { RunEvents, ServiceExit } from '../model/events.ts';
 import { Journal } from '../proxies/journal.ts';
 import { faultlineVersion } from '../util/version.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -28,7 +28,7 @@ export interface ExecuteOptions {
   stateDir?: string;
   clock?: Clock;
   /** Child output lines, for debugging (`--verbose`). */
-  onServiceOutput?: (service: string, line: string) => void;
+  onServiceOutput?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** What sends the load: the built-in generator (default) or k6 (k6/engine.ts). */
   load?: LoadEngine;
 }
@@ -112,6 +112,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       ...(journal ? { journal } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onServiceOutput ? { onOutput: options.onServiceOutput } : {}),
+      ...(events?.onServiceExit ? { onExit: (exit: ServiceExit) => events.onServiceExit?.(exit) } : {}),
       ...(events?.onPhase ? { onPhase: (phase, detail) => events.onPhase?.(phase, detail) } : {}),
     });
     const live = stack;
@@ -154,7 +155,10 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     );
     faults = runtime;
     scraper = new Scraper({
-      targets: () => plan.topology.services.map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
+      // A service of the user's that is not faultline-aware has no /metrics of ours to read
+      // (validate refuses the SLOs that would need them): it is not polled for one.
+      targets: () =>
+        plan.topology.services.filter((s) => s.kind === 'external' || s.faultlineAware).map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
       intervalMs: plan.scrapeIntervalMs,
       originMs,
       now: () => clock.now(),

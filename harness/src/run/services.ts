@@ -1,12 +1,15 @@
 import { FaultlineError } from '../errors.ts';
 import { launchService, type RunningService } from '../topology/launch.ts';
+import type { ServiceExit } from '../model/events.ts';
 import type { ManagedService, Topology, TopologyService } from '../topology/model.ts';
 
 export interface ServiceSetOptions {
   profile: string;
   seed: number;
   signal?: AbortSignal;
-  onOutput?: (service: string, line: string) => void;
+  onOutput?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /** A managed service exited while the run still needed it (not stopped by a fault or teardown). */
+  onExit?: (exit: ServiceExit) => void;
 }
 
 /**
@@ -16,7 +19,8 @@ export interface ServiceSetOptions {
  */
 export class ServiceSet {
   private readonly running = new Map<string, RunningService>();
-  private readonly ports = new Map<string, string>();
+  private readonly ports = new Map<string, number>();
+  private stoppingAll = false;
   private readonly envs = new Map<string, Record<string, string>>();
   private readonly urls = new Map<string, string>();
 
@@ -31,7 +35,7 @@ export class ServiceSet {
     if (this.options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted while starting the system');
     this.envs.set(service.name, { HOST: '127.0.0.1', FAULTLINE_PROFILE: this.options.profile, FAULTLINE_SEED: String(this.options.seed), ...callees });
     if (service.kind === 'external') this.urls.set(service.name, service.url.replace(/\/$/, ''));
-    else await this.launch(service, '0');
+    else await this.launch(service, undefined);
   }
 
   /** Direct base URL of a service (not through a proxy). */
@@ -44,7 +48,7 @@ export class ServiceSet {
   }
 
   relaunch(name: string): Promise<RunningService> {
-    return this.launch(this.managed(name), this.ports.get(name) ?? '0');
+    return this.launch(this.managed(name), this.ports.get(name));
   }
 
   async stop(name: string, how: 'kill' | 'graceful'): Promise<void> {
@@ -59,21 +63,30 @@ export class ServiceSet {
    * well inside the 7.5 s CI gives between SIGINT and SIGKILL. Returns problems met. */
   async stopAll(): Promise<string[]> {
     const problems: string[] = [];
+    this.stoppingAll = true;
     await Promise.all([...this.running.values()].map((s) => s.stop(2000).catch((e: unknown) => problems.push(`stop ${s.name}: ${String(e)}`))));
     this.running.clear();
     return problems;
   }
 
-  private async launch(service: ManagedService, port: string): Promise<RunningService> {
+  /** Starts a managed service on `port` (undefined: a free one; a relaunch: its previous one). */
+  private async launch(service: ManagedService, port: number | undefined): Promise<RunningService> {
     const started = await launchService({
       service,
-      env: { ...this.envs.get(service.name)!, PORT: port },
+      env: this.envs.get(service.name)!,
+      port,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
-      onOutput: (line) => this.options.onOutput?.(service.name, line),
+      onOutput: (line, stream) => this.options.onOutput?.(service.name, line, stream),
     });
     this.running.set(service.name, started);
     this.urls.set(service.name, started.url);
-    this.ports.set(service.name, new URL(started.url).port);
+    this.ports.set(service.name, Number(new URL(started.url).port));
+    void started.exited.then(({ code, signal }) => {
+      // Still the running instance: nobody stopped it (stop() forgets it first), so it died.
+      if (this.running.get(service.name) !== started || this.stoppingAll) return;
+      this.running.delete(service.name);
+      this.options.onExit?.({ service: service.name, code, signal, lastLines: started.lastLines() });
+    });
     return started;
   }
 

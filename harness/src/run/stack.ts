@@ -1,5 +1,5 @@
 import { FaultlineError } from '../errors.ts';
-import type { RunEvents } from '../model/events.ts';
+import type { RunEvents, ServiceExit } from '../model/events.ts';
 import type { ProxyState } from '../proxies/api.ts';
 import type { Journal } from '../proxies/journal.ts';
 import { ToxiproxySession } from '../proxies/session.ts';
@@ -21,7 +21,9 @@ export interface StackOptions {
   /** Journal of changes to an external Toxiproxy (undefined for the embedded one). */
   journal?: Journal;
   signal?: AbortSignal;
-  onOutput?: (service: string, line: string) => void;
+  onOutput?: (service: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /** A managed service exited on its own while the stack was up. */
+  onExit?: (exit: ServiceExit) => void;
   /** Announces each start-up phase. */
   onPhase?: RunEvents['onPhase'];
 }

@@ -1,7 +1,7 @@
 import { FaultlineError } from '../errors.ts';
 import type { ProxyState } from '../proxies/api.ts';
 import type { ToxiproxySession } from '../proxies/session.ts';
-import { calleeEnvName, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
+import { calleeEnv, calleeEnvTemplates, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
 
 function hostPort(url: string): string {
   const parsed = new URL(url);
@@ -26,14 +26,14 @@ async function adoptProxy(session: ToxiproxySession, edge: TopologyEdge): Promis
   const hint = session.label === 'embedded' ? '; pass --toxiproxy <url> of the Toxiproxy the caller is wired through' : '';
   throw new FaultlineError(
     'FL_ENVIRONMENT',
-    `caller ${edge.caller} is external (url), so faultline cannot point it at a proxy: proxy ${name} must already exist in Toxiproxy at ${session.label}, with ${edge.caller}'s ${calleeEnvName(edge.callee)} set to its listen address${hint}`,
+    `caller ${edge.caller} is external (url), so faultline cannot point it at a proxy: proxy ${name} must already exist in Toxiproxy at ${session.label}, with ${edge.caller}'s ${Object.keys(calleeEnvTemplates(edge)).join(', ')} set from its listen address${hint}`,
   );
 }
 
 /**
  * The proxies phase of one service: a proxy for each of its callees, created (or, for an
  * external caller, adopted) once the callee is up, since the proxy forwards to the callee's
- * address. Returns the `<CALLEE>_URL` variables a managed caller starts with.
+ * address. Returns the variables a managed caller starts with (`<CALLEE>_URL`, or the edge's own).
  */
 export async function wireProxies(
   service: TopologyService,
@@ -55,7 +55,7 @@ export async function wireProxies(
         { cause: error },
       );
     });
-    env[calleeEnvName(edge.callee)] = session.addressOf(proxy);
+    Object.assign(env, calleeEnv(edge, session.addressOf(proxy)));
   }
   return env;
 }

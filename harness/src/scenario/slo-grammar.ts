@@ -44,6 +44,12 @@ const metricClasses: Record<Exclude<SloMetricKind, 'latency_percentile'>, { word
   duplicate_side_effects: { word: 'duplicate_side_effects', unit: 'plain', labels: ['service'] },
 };
 
+/** Whether a metric is read from the services' own metrics (`dependency_*`, breaker events)
+ * rather than from the load generator's view: those are the ones that take labels. */
+export function isServiceSideMetric(kind: SloMetricKind): boolean {
+  return kind !== 'latency_percentile' && metricClasses[kind].labels.length > 0;
+}
+
 const kindByWord = new Map(Object.entries(metricClasses).map(([kind, c]) => [c.word, kind as Exclude<SloMetricKind, 'latency_percentile'>]));
 /** Every metric word of the grammar, `p(N)` included. */
 export const sloMetricWords: readonly string[] = ['p(N)', ...kindByWord.keys()];

@@ -4,13 +4,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultlineError } from '../errors.ts';
 import { adminHeadersFor, adminSecretEnv, newAdminSecret } from './admin-secret.ts';
 import { boundedLines } from './bounded-lines.ts';
-import type { ManagedService } from './model.ts';
+import { readyLineMatcher, type ManagedService } from './model.ts';
 
 export interface LaunchOptions {
   service: ManagedService;
   /** Merged over process.env and service.env (these win). */
   env: Record<string, string>;
-  /** How long the service may take to be healthy, ms. Default 10000. */
+  /**
+   * The port to listen on, passed in the service's `portEnv`. Undefined or 0: a free port
+   * picked here, except that a faultline-aware service is told 0 and announces the one it got.
+   * A relaunch passes the previous port, so proxies and callers keep their address.
+   */
+  port?: number | undefined;
+  /** Picks the port of a service that cannot announce its own; default a free port now. A seam
+   * for tests: the port can be taken between this pick and the service's bind. */
+  pickPort?: () => Promise<number>;
+  /** How long the service may take to be healthy, ms. Default: the service's `startTimeoutMs`. */
   startTimeoutMs?: number;
   /** Every line the service writes, as it comes. */
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -22,9 +31,6 @@ export interface LaunchOptions {
    * without its `/__faultline/*` hook. Ignored for other services, which never get one.
    */
   adminSecret?: string | false;
-  /** Picks the PORT of a service that cannot announce its own; default a free port now. A seam
-   * for tests: the port can be taken between this pick and the service's bind. */
-  pickPort?: () => Promise<number>;
 }
 
 export interface RunningService {
@@ -39,23 +45,31 @@ export interface RunningService {
   /** Headers that authorise a request to this process's `/__faultline/*` hook (its secret);
    * empty when it has none. */
   adminHeaders(): Record<string, string>;
+  /** The last lines it wrote (stdout and stderr, in order), to show when it dies. */
+  lastLines(): string[];
 }
 
-const stderrTailLines = 20;
+const tailLines = 20;
 const healthPollMs = 50;
+
+/** `--- last lines of its output ---` and the lines, or nothing when it wrote none. */
+export function formatLastLines(lines: readonly string[]): string {
+  return lines.length ? `\n--- last lines of its output ---\n${lines.join('\n')}` : '';
+}
 
 /**
  * Starts a managed service as a child process in its own process group and waits until it is
  * healthy. Faultline-aware services announce their URL in a ready line on stdout and watch
  * their stdin (FAULTLINE_PARENT_WATCH=stdin), so they exit even if this process is SIGKILLed;
- * other services get a free PORT picked here and are polled on their health route.
+ * other services get a free port picked here in their `portEnv`, and once their `readyLine`
+ * (if any) has been printed are polled on their health route.
  * On any failure nothing is left running and a FaultlineError names the service and quotes
- * the end of its stderr.
+ * the last lines of its output.
  */
 export async function launchService(options: LaunchOptions): Promise<RunningService> {
   // A port picked here can be taken by another process before the service binds it: then it
-  // is picked again (a fixed PORT, or a port the service chooses, is never retried).
-  const picksPort = !options.service.faultlineAware && wantsPickedPort(options);
+  // is picked again (a port given by the caller, or one the service chooses, is never retried).
+  const picksPort = !options.service.faultlineAware && !options.port;
   for (let attempt = 1; ; attempt++) {
     try {
       return await launchOnce(options);
@@ -68,37 +82,34 @@ export async function launchService(options: LaunchOptions): Promise<RunningServ
 /** Launches before a service that found its picked port taken gives up (FL_PORT_IN_USE). */
 const portAttempts = 3;
 
-/** No PORT given, or PORT 0 ("any"): a service that cannot announce its port gets one picked,
- * since faultline must know where to find it (ServiceSet passes 0 for a first start). */
-function wantsPickedPort(options: LaunchOptions): boolean {
-  const port = options.env['PORT'] ?? options.service.env['PORT'];
-  return port === undefined || port === '' || port === '0';
-}
-
 async function launchOnce(options: LaunchOptions): Promise<RunningService> {
   const { service } = options;
-  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const startTimeoutMs = options.startTimeoutMs ?? service.startTimeoutMs;
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...service.env, ...options.env };
-  let pickedUrl: string | undefined;
   const adminSecret = service.faultlineAware && options.adminSecret !== false ? (options.adminSecret ?? newAdminSecret()) : undefined;
+  // Never inherit the port from our own environment (or a caller's env): every service needs
+  // its own, and one picked here is free.
+  const port = options.port || (service.faultlineAware ? 0 : await (options.pickPort ?? freePort)());
+  env[service.portEnv] = String(port);
   if (service.faultlineAware) {
     // Set or removed after the merge: a secret inherited from our own environment (or a
     // topology's env) must never stand in for this launch's, nor switch on a hook meant off.
     delete env[adminSecretEnv];
     if (adminSecret !== undefined) env[adminSecretEnv] = adminSecret;
     env['FAULTLINE_PARENT_WATCH'] = 'stdin';
-    // Never inherit PORT/HOST from our own environment: every service needs its own port.
-    env['PORT'] = options.env['PORT'] ?? service.env['PORT'] ?? '0';
     env['HOST'] = options.env['HOST'] ?? service.env['HOST'] ?? '127.0.0.1';
-  } else if (wantsPickedPort(options)) {
-    env['PORT'] = String(await (options.pickPort ?? freePort)());
   }
-  if (!service.faultlineAware) pickedUrl = `http://127.0.0.1:${env['PORT']}`;
+  const pickedUrl = service.faultlineAware ? undefined : `http://127.0.0.1:${port}`;
+  const isReadyLine = service.readyLine === undefined ? undefined : readyLineMatcher(service.readyLine);
 
   const [command, ...args] = service.command;
   if (!command) throw new FaultlineError('FL_SERVICE_START', `service ${service.name}: empty command`);
   const child = spawn(command, args, { cwd: service.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  const stderrTail: string[] = [];
+  const tail: string[] = [];
+  const remember = (line: string) => {
+    tail.push(line);
+    if (tail.length > tailLines) tail.shift();
+  };
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));
@@ -107,29 +118,28 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
   // A closed stdin pipe (child gone) must not crash us with EPIPE.
   child.stdin?.on('error', () => undefined);
 
-  const readyUrl = new Promise<string>((resolve) => {
+  const ready = new Promise<string>((resolve) => {
     boundedLines(child.stdout!, (line) => {
       options.onOutput?.(line, 'stdout');
-      const url = parseReadyLine(line);
-      if (url) resolve(url);
+      remember(line);
+      const url = pickedUrl ?? parseReadyLine(line);
+      if (url && (isReadyLine === undefined || isReadyLine(line))) resolve(url);
     });
   });
-  const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
+  const outputClosed = Promise.all([child.stdout!, child.stderr!].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve()))));
   boundedLines(child.stderr!, (line) => {
     options.onOutput?.(line, 'stderr');
-    stderrTail.push(line);
-    if (stderrTail.length > stderrTailLines) stderrTail.shift();
+    remember(line);
   });
 
-  const running = { ...makeRunning(service.name, child, exited), adminHeaders: () => adminHeadersFor(adminSecret) };
+  const running = { ...makeRunning(service.name, child, exited), adminHeaders: () => adminHeadersFor(adminSecret), lastLines: () => [...tail] };
   const fail = async (code: 'FL_SERVICE_START' | 'FL_PORT_IN_USE', why: string): Promise<never> => {
     await running.kill();
-    await Promise.race([stderrClosed, sleep(500)]); // let the last stderr lines arrive
-    const tail = stderrTail.length ? `\n--- last lines of its stderr ---\n${stderrTail.join('\n')}` : '';
-    const portInUse = stderrTail.some((l) => l.includes('EADDRINUSE'));
+    await Promise.race([outputClosed, sleep(500)]); // let the last lines arrive
+    const portInUse = tail.some((l) => l.includes('EADDRINUSE'));
     throw new FaultlineError(
       portInUse ? 'FL_PORT_IN_USE' : code,
-      `service ${service.name} ${portInUse ? `could not listen: port ${env['PORT']} in use` : why}${tail}`,
+      `service ${service.name} ${portInUse ? `could not listen: port ${port} in use` : why}${formatLastLines(tail)}`,
     );
   };
 
@@ -137,7 +147,7 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
   const timeout = sleep(startTimeoutMs, 'timeout' as const, { ref: false });
   const aborted = abortPromise(options.signal);
   const started = await Promise.race([
-    (pickedUrl ? Promise.resolve(pickedUrl) : readyUrl).then((url) => ({ kind: 'url' as const, url })),
+    (pickedUrl && !isReadyLine ? Promise.resolve(pickedUrl) : ready).then((url) => ({ kind: 'url' as const, url })),
     exited.then((e) => ({ kind: 'exited' as const, ...e })),
     spawnError.then((error) => ({ kind: 'spawn-error' as const, error })),
     timeout.then(() => ({ kind: 'timeout' as const })),
@@ -145,7 +155,10 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
   ]).finally(aborted.dispose);
   if (started.kind === 'exited') return fail('FL_SERVICE_START', `exited during start-up (code ${started.code}, signal ${started.signal})`);
   if (started.kind === 'spawn-error') return fail('FL_SERVICE_START', `could not be spawned: ${started.error.message}`);
-  if (started.kind === 'timeout') return fail('FL_SERVICE_START', `announced no address within ${startTimeoutMs} ms`);
+  if (started.kind === 'timeout') {
+    const waited = service.faultlineAware ? 'announced no address' : `printed no line matching readyLine ${JSON.stringify(service.readyLine)}`;
+    return fail('FL_SERVICE_START', `${waited} within ${startTimeoutMs} ms`);
+  }
   if (started.kind === 'aborted') {
     await running.kill();
     throw new FaultlineError('FL_INTERRUPTED', `start of service ${service.name} interrupted`);
@@ -160,13 +173,16 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
     if (child.exitCode !== null || child.signalCode !== null)
       return fail('FL_SERVICE_START', `exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
     if (await isHealthy(url + service.health)) break;
-    if (Date.now() > deadline) return fail('FL_SERVICE_START', `was not healthy at ${url}${service.health} within ${startTimeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const hint = service.faultlineAware ? '' : ` (it was given ${service.portEnv}=${port}; does it listen on 127.0.0.1 at that port?)`;
+      return fail('FL_SERVICE_START', `was not healthy at ${url}${service.health} within ${startTimeoutMs} ms${hint}`);
+    }
     await sleep(healthPollMs);
   }
   return { ...running, url };
 }
 
-function makeRunning(name: string, child: ChildProcess, exited: RunningService['exited']): Omit<RunningService, 'url' | 'adminHeaders'> {
+function makeRunning(name: string, child: ChildProcess, exited: RunningService['exited']): Omit<RunningService, 'url' | 'adminHeaders' | 'lastLines'> {
   const pid = child.pid ?? -1;
   const isGone = () => child.exitCode !== null || child.signalCode !== null || pid < 0;
   const signalGroup = (signal: NodeJS.Signals) => {

@@ -8,10 +8,11 @@ import type { Located } from '../document/check.ts';
 import { readYamlSource } from '../document/source.ts';
 import type { YamlSource } from '../document/source.ts';
 import { parseLink } from '../document/link.ts';
-import type { TopologyEdge, TopologyService, Topology } from './model.ts';
+import { parseDuration } from '../document/units.ts';
+import { defaultPortEnv, defaultStartTimeoutMs, type TopologyEdge, type TopologyService, type Topology } from './model.ts';
 import * as rules from './rules.ts';
-import { topologyDocument, topologyServiceDocument } from './schema.ts';
-import type { TopologyServiceDocument } from './schema.ts';
+import { topologyDocument, topologyEdgeDocument, topologyServiceDocument } from './schema.ts';
+import type { TopologyEdgeDocument, TopologyServiceDocument } from './schema.ts';
 
 function toService(name: string, doc: TopologyServiceDocument, baseDir: string): TopologyService {
   const health = doc.health ?? '/health';
@@ -26,7 +27,20 @@ function toService(name: string, doc: TopologyServiceDocument, baseDir: string):
     env: { ...doc.env },
     cwd: resolve(baseDir, doc.cwd ?? '.'),
     faultlineAware: doc.faultlineAware ?? false,
+    portEnv: doc.portEnv ?? defaultPortEnv,
+    startTimeoutMs: doc.startTimeout === undefined ? defaultStartTimeoutMs : parseDuration(doc.startTimeout)!,
+    ...(doc.readyLine !== undefined ? { readyLine: doc.readyLine } : {}),
   };
+}
+
+/** An edge as written: `'a -> b'`, or `{link: 'a -> b', env: NAME | {NAME: template}}`. */
+function toEdge(value: unknown): TopologyEdge | undefined {
+  if (typeof value === 'string') return salvage(linkText, value) === undefined ? undefined : parseLink(value);
+  const doc: TopologyEdgeDocument | undefined = salvage(topologyEdgeDocument, value);
+  const link = doc && parseLink(doc.link);
+  if (!doc || !link) return undefined;
+  if (doc.env === undefined) return link;
+  return { ...link, env: typeof doc.env === 'string' ? { [doc.env]: '{url}' } : { ...doc.env } };
 }
 
 /** Validates a parsed topology file: schema, then cross-field rules. Every issue, located. */
@@ -49,15 +63,18 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
     if (Object.keys(servicesData).length === 0) issues.add(['services'], 'needs at least one service');
   }
   const edgesData = field(source.data, 'edges');
-  const edges: Located<TopologyEdge>[] = (Array.isArray(edgesData) ? edgesData : []).flatMap((text: unknown, index) => {
-    const edge = salvage(linkText, text) === undefined ? undefined : parseLink(text as string);
+  const edges: Located<TopologyEdge>[] = (Array.isArray(edgesData) ? edgesData : []).flatMap((value: unknown, index) => {
+    const edge = toEdge(value);
     return edge ? [{ path: ['edges', index], value: edge }] : [];
   });
 
   for (const service of located) {
     rules.serviceStartsOneWay(service, issues);
     rules.managedFieldsNeedCommand(service, issues);
+    rules.portIsFaultlines(service, issues);
+    rules.readyLineCompiles(service, issues);
   }
+  rules.edgeEnvIsUnique(edges, issues);
   for (const edge of edges) {
     rules.edgeServicesExist(edge, services, issues);
     rules.edgeIsNotALoop(edge, issues);

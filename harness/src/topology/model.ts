@@ -1,11 +1,12 @@
-import type { TopologyEdge } from '../document/link.ts';
+import type { TopologyEdge as Link } from '../document/link.ts';
 
-export { proxyName, type TopologyEdge } from '../document/link.ts';
+export { proxyName } from '../document/link.ts';
 
 /**
  * The system under test: services and the dependency edges between them. Each edge
  * `caller -> callee` becomes a Toxiproxy proxy named `caller_to_callee`; the caller is started
- * with `<CALLEE>_URL` (upper case, `-` as `_`) set to the proxy's address.
+ * with `<CALLEE>_URL` (upper case, `-` as `_`) set to the proxy's address, or the variables the
+ * edge's `env` names.
  */
 export interface Topology {
   name: string;
@@ -23,11 +24,23 @@ interface ServiceBase {
   health: string;
 }
 
+/** A dependency edge; `env`, when present, replaces the caller's default `<CALLEE>_URL`. */
+export interface TopologyEdge extends Link {
+  /** Variable name → template of `{url}`, `{host}`, `{port}` (of the edge's proxy). */
+  env?: Readonly<Record<string, string>>;
+}
+
 /** A service the runner starts as a child process, on a free port. */
 export interface ManagedService extends ServiceBase {
   kind: 'managed';
-  /** argv to start it; `process.execPath` stands for `node`. Port comes in env `PORT`. */
+  /** argv to start it; `process.execPath` stands for `node`. Its port comes in env `portEnv`. */
   command: readonly string[];
+  /** The variable the service reads its port from (`PORT`); faultline picks a free port. */
+  portEnv: string;
+  /** How long it may take to be healthy, ms. */
+  startTimeoutMs: number;
+  /** A stdout line to wait for before polling the health route: a substring, or `/regex/flags`. */
+  readyLine?: string;
   /** Extra environment for the process. */
   env: Readonly<Record<string, string>>;
   /** Working directory, absolute. */
@@ -45,4 +58,33 @@ export interface ExternalService extends ServiceBase {
 
 export function calleeEnvName(callee: string): string {
   return `${callee.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+}
+
+export const defaultPortEnv = 'PORT';
+export const defaultStartTimeoutMs = 10_000;
+
+/** The variables an edge's caller gets for the proxy at `address` (`http://host:port`):
+ * `<CALLEE>_URL` = the URL unless the edge names its own, each from its template. */
+export function calleeEnv(edge: TopologyEdge, address: string): Record<string, string> {
+  const url = new URL(address);
+  const parts: Record<string, string> = { url: address.replace(/\/+$/, ''), host: url.hostname, port: url.port };
+  const templates = calleeEnvTemplates(edge);
+  return Object.fromEntries(
+    Object.entries(templates).map(([name, template]) => [name, template.replace(/\{(url|host|port)\}/g, (_, part: string) => parts[part]!)]),
+  );
+}
+
+/** The variables an edge's caller reads, each with its template. */
+export function calleeEnvTemplates(edge: TopologyEdge): Readonly<Record<string, string>> {
+  return edge.env ?? { [calleeEnvName(edge.callee)]: '{url}' };
+}
+
+/** Whether a line is the ready line: `/regex/flags` is a regular expression (throws when it
+ * does not compile), anything else a substring. */
+export function readyLineMatcher(readyLine: string): (line: string) => boolean {
+  const regex = /^\/(.+)\/([a-z]*)$/s.exec(readyLine);
+  if (!regex) return (line) => line.includes(readyLine);
+  // g and y would make test() stateful: a line could fail to match because the last one did.
+  const pattern = new RegExp(regex[1]!, regex[2]!.replace(/[gy]/g, ''));
+  return (line) => pattern.test(line);
 }

@@ -13,9 +13,16 @@ function folderOf(base: string): string {
   return existsSync(base) && statSync(base).isFile() ? dirname(base) : base;
 }
 
-/** Absolute file of a topology reference, or the built-in name itself. */
+/**
+ * Absolute file of a topology reference, or the built-in name itself. A path is relative to
+ * `baseDir` (the file that names it, or its folder); without an extension, `shop` there also
+ * finds `shop.yaml` / `shop.yml`, so scenarios can name a topology beside them as they name scenarios.
+ */
 export function topologyRef(ref: string, baseDir: string): string {
-  return Object.hasOwn(builtinTopologies, ref) ? ref : resolve(folderOf(baseDir), ref);
+  if (Object.hasOwn(builtinTopologies, ref)) return ref;
+  const file = resolve(folderOf(baseDir), ref);
+  if (existsSync(file) || /\.ya?ml$/.test(ref)) return file;
+  return [`${file}.yaml`, `${file}.yml`].find((f) => existsSync(f)) ?? file;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { IssueList, Located } from '../document/check.ts';
 import { unknownName } from '../document/suggest.ts';
-import type { TopologyEdge } from './model.ts';
+import { calleeEnvTemplates, readyLineMatcher, type TopologyEdge } from './model.ts';
 import type { TopologyServiceDocument } from './schema.ts';
 
 /** Cross-field rules of a topology file; each one small, named, and reporting located issues. */
@@ -13,8 +13,45 @@ export function serviceStartsOneWay(service: Located<TopologyServiceDocument>, i
 
 export function managedFieldsNeedCommand(service: Located<TopologyServiceDocument>, issues: IssueList): void {
   if (service.value.command) return;
-  for (const key of ['env', 'cwd', 'faultlineAware'] as const) {
+  for (const key of ['env', 'cwd', 'faultlineAware', 'portEnv', 'startTimeout', 'readyLine'] as const) {
     if (service.value[key] !== undefined) issues.add([...service.path, key], `'${key}' applies only to a service started with 'command'`, 'key');
+  }
+}
+
+/** faultline picks every started service's port; a fixed one in `env` would be ignored or clash. */
+export function portIsFaultlines(service: Located<TopologyServiceDocument>, issues: IssueList): void {
+  const { command, env, portEnv = 'PORT' } = service.value;
+  if (!command || env?.[portEnv] === undefined) return;
+  issues.add(
+    [...service.path, 'env', portEnv],
+    `faultline picks a free port and passes it in ${portEnv}; do not set it here (if the service reads its port from another variable, name it with 'portEnv')`,
+    'key',
+  );
+}
+
+/** A `/regex/flags` ready line must compile (a plain string is a substring and always does). */
+export function readyLineCompiles(service: Located<TopologyServiceDocument>, issues: IssueList): void {
+  const { readyLine } = service.value;
+  if (readyLine === undefined) return;
+  try {
+    readyLineMatcher(readyLine);
+  } catch (error) {
+    issues.add([...service.path, 'readyLine'], `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Two edges of one caller must not set the same variable: one address would silently win. */
+export function edgeEnvIsUnique(edges: readonly Located<TopologyEdge>[], issues: IssueList): void {
+  const seen = new Map<string, string>();
+  for (const edge of edges) {
+    for (const name of Object.keys(calleeEnvTemplates(edge.value))) {
+      const key = `${edge.value.caller}:${name}`;
+      const other = seen.get(key);
+      // The same callee twice is a duplicate edge, which edgesAreUnique reports.
+      if (other !== undefined && other !== edge.value.callee)
+        issues.add(edge.path, `${edge.value.caller} already reads ${name} for its edge to ${other}; name another variable with 'env'`);
+      else seen.set(key, edge.value.callee);
+    }
   }
 }
 

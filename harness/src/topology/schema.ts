@@ -1,17 +1,29 @@
 import { z } from 'zod';
-import { linkText, nameText } from '../document/fields.ts';
+import { durationText, linkText, nameText } from '../document/fields.ts';
 
 /**
  * The topology file as written (YAML): the single source of truth for
  * scenarios/topology.schema.json. Whether a service is started (`command`) or already running
  * (`url`) is a cross-field rule (rules.ts), so the messages can say which field is wrong.
  */
+
+/** An environment variable name as a shell accepts it. */
+export const envNameText = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  error: (iss) => `expected an environment variable name (letters, digits, '_'; not starting with a digit); got ${JSON.stringify(iss.input)}`,
+});
+
+/** `{url}`, `{host}`, `{port}`: the parts of a proxy address a template may use. */
+export const ADDRESS_PLACEHOLDERS = ['url', 'host', 'port'] as const;
+const templateText = z.string().regex(/^(?:[^{}]|\{(?:url|host|port)\})+$/, {
+  error: (iss) => `expected a template of text and {url}, {host} or {port} (e.g. '{host}:{port}'); got ${JSON.stringify(iss.input)}`,
+});
+
 export const topologyServiceDocument = z.strictObject({
   command: z
     .array(z.string().min(1))
     .min(1)
     .optional()
-    .meta({ description: "argv to start the service; 'node' stands for the running Node. Port in env PORT." }),
+    .meta({ description: "argv to start the service; 'node' stands for the running Node. Its port comes in env PORT (see portEnv)." }),
   url: z
     .string()
     .regex(/^https?:\/\/[^\s/]+/, { error: (iss) => `expected an http(s) URL such as 'http://127.0.0.1:9000'; got ${JSON.stringify(iss.input)}` })
@@ -24,16 +36,47 @@ export const topologyServiceDocument = z.strictObject({
     .meta({ description: 'Route answered with 2xx when ready; default /health.' }),
   env: z.record(z.string(), z.string()).optional().meta({ description: 'Extra environment (with command).' }),
   cwd: z.string().min(1).optional().meta({ description: "Working directory relative to this file (with command); default the file's folder." }),
-  faultlineAware: z.boolean().optional().meta({ description: 'Speaks faultline conventions (/__faultline admin hook, profile env); default false.' }),
+  faultlineAware: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Speaks faultline conventions (/__faultline admin hook, profile env, ready line, dependency metrics); default false.' }),
+  portEnv: envNameText
+    .optional()
+    .meta({ description: 'Environment variable the service reads its port from (with command); default PORT. faultline picks a free port.' }),
+  startTimeout: durationText.optional().meta({ description: "How long the service may take to be healthy (with command); default '10s'." }),
+  readyLine: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Wait for a line of the service's stdout before polling its health route (with command): a substring, or /regex/flags." }),
+});
+
+/** An edge with options: the variables its caller reads the callee's address from. */
+export const topologyEdgeDocument = z.strictObject({
+  link: linkText,
+  env: z
+    .union([envNameText, z.record(envNameText, templateText)], {
+      error: (iss) =>
+        `expected a variable name (e.g. 'BACKEND_URL') or a map of names to templates (e.g. {BACKEND_ADDR: '{host}:{port}'}); got ${JSON.stringify(iss.input)}`,
+    })
+    .optional()
+    .meta({
+      description:
+        "Variables the caller reads the callee's proxy address from: a name (given '{url}'), or names to templates of {url}, {host}, {port}. Default <CALLEE>_URL.",
+    }),
 });
 
 export const topologyDocument = z
   .strictObject({
     name: nameText.optional().meta({ description: "Default: the file's basename." }),
     services: z.record(nameText, topologyServiceDocument),
-    edges: z.array(linkText).optional().meta({ description: "Dependency edges 'caller -> callee'; each becomes a proxy caller_to_callee." }),
+    edges: z
+      .array(z.union([linkText, topologyEdgeDocument]))
+      .optional()
+      .meta({ description: "Dependency edges 'caller -> callee' (or {link, env}); each becomes a proxy caller_to_callee." }),
   })
   .meta({ title: 'faultline topology', description: 'Services (started or external), health routes and dependency edges.' });
 
 export type TopologyDocument = z.infer<typeof topologyDocument>;
 export type TopologyServiceDocument = z.infer<typeof topologyServiceDocument>;
+export type TopologyEdgeDocument = z.infer<typeof topologyEdgeDocument>;

@@ -18,7 +18,8 @@ describe('docker-compose.yml', () => {
     expect(services.map((s) => s.name).sort()).toEqual(onDisk.sort());
     for (const s of services) {
       expect(file.services[s.name]!.image, s.name).toBe('faultline:local');
-      expect(file.services[s.name]!.command, s.name).toContain(`services/${s.name}/main.ts`);
+      // The image is compiled (Dockerfile): each service runs its built entry with plain Node.
+      expect(file.services[s.name]!.command, s.name).toEqual(['node', `dist/services/${s.name}/main.js`]);
       expect(s.env['HOST'], s.name).toBe('0.0.0.0');
       expect(Number.isInteger(s.port) && s.port > 0, `${s.name} PORT`).toBe(true);
       expect(withDefaults(s.env['FAULTLINE_PROFILE'] ?? ''), s.name).toBe('resilient');
@@ -162,17 +163,25 @@ describe('Dockerfile', () => {
   it('builds on Node 20 with npm ci and copies folders that exist', () => {
     expect(dockerfile).toMatch(/^FROM node:20(-[a-z]+)?(\s|$)/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
-    for (const [, args] of dockerfile.matchAll(/^COPY (.+)$/gm)) {
+    for (const [, args] of dockerfile.matchAll(/^COPY (?!--from=)(.+)$/gm)) {
       const sources = args!.trim().split(/\s+/).slice(0, -1);
       for (const path of sources) expect(existsSync(repoPath(path)), path).toBe(true);
     }
+  });
+
+  it('compiles in a build stage and runs the services from dist/ with production dependencies only', () => {
+    expect(dockerfile).toMatch(/^FROM node:20(-[a-z]+)? AS build$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
   });
 
   it('keeps what the services and the harness need in the build context', () => {
     const ignored = readRepoFile('.dockerignore')
       .split('\n')
       .map((l) => l.trim());
-    for (const needed of ['bin', 'harness/src', 'services', 'scenarios', 'dashboards', 'package-lock.json']) expect(ignored).not.toContain(needed);
+    for (const needed of ['bin', 'harness/src', 'services', 'scenarios', 'dashboards', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'])
+      expect(ignored).not.toContain(needed);
     expect(ignored).toContain('node_modules');
   });
 });

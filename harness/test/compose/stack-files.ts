@@ -52,7 +52,7 @@ export function toxiproxyConfig(): ToxiproxyProxyConfig[] {
 /** Compose services that run one of the sample services, with the port they listen on. */
 export function sampleServices(file: ComposeFile): { name: string; port: number; env: Record<string, string> }[] {
   return Object.entries(file.services)
-    .filter(([, s]) => s.command?.some((arg) => /^services\/[a-z-]+\/main\.ts$/.test(arg)))
+    .filter(([, s]) => s.command?.some((arg) => /^dist\/services\/[a-z-]+\/main\.js$/.test(arg)))
     .map(([name, s]) => ({ name, port: Number(s.environment?.['PORT']), env: s.environment ?? {} }));
 }
 

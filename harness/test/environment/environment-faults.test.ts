@@ -125,6 +125,8 @@ describe('a port taken between the pick and the bind', () => {
     env: {},
     cwd: fixture('.'),
     faultlineAware: false,
+    portEnv: 'PORT',
+    startTimeoutMs: 30_000,
   };
   let squatter: TcpServer;
   let taken: number;
@@ -139,7 +141,7 @@ describe('a port taken between the pick and the bind', () => {
   it('is picked again: the service starts on another port', { timeout: 60_000 }, async () => {
     let picks = 0;
     const { freePort } = await import('../../src/topology/launch.ts');
-    const running = await launchService({ service, env: { PORT: '0' }, pickPort: async () => (++picks === 1 ? taken : freePort()) });
+    const running = await launchService({ service, env: {}, pickPort: async () => (++picks === 1 ? taken : freePort()) });
     try {
       expect(picks).toBe(2);
       expect(new URL(running.url).port).not.toBe(String(taken));
@@ -151,7 +153,7 @@ describe('a port taken between the pick and the bind', () => {
 
   it('gives up after three picks with FL_PORT_IN_USE naming the port, nothing left running', { timeout: 60_000 }, async () => {
     let picks = 0;
-    await expect(launchService({ service, env: { PORT: '0' }, pickPort: async () => (picks++, taken) })).rejects.toMatchObject({
+    await expect(launchService({ service, env: {}, pickPort: async () => (picks++, taken) })).rejects.toMatchObject({
       code: 'FL_PORT_IN_USE',
       message: expect.stringContaining(`service api could not listen: port ${taken} in use`),
     });
@@ -169,6 +171,8 @@ describe('a service that floods its stdout', () => {
     env: {},
     cwd: fixture('.'),
     faultlineAware: false,
+    portEnv: 'PORT',
+    startTimeoutMs: 30_000,
   };
 
   it('costs bounded memory: 256 MiB stream through, long lines are cut', { timeout: 120_000 }, async () => {
@@ -178,7 +182,7 @@ describe('a service that floods its stdout', () => {
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 20);
     const lines: string[] = [];
     // The service is healthy once its flood is through; a busy machine may take a while.
-    const running = await launchService({ service: flood, env: { PORT: '0' }, startTimeoutMs: 90_000, onOutput: (line) => lines.push(line) }).finally(() =>
+    const running = await launchService({ service: flood, env: {}, startTimeoutMs: 90_000, onOutput: (line) => lines.push(line) }).finally(() =>
       clearInterval(sampler),
     );
     await running.stop();

@@ -28,7 +28,7 @@ function fixture(name: string, source: string): string {
 }
 
 function service(name: string, command: string[], faultlineAware: boolean, env: Record<string, string> = {}): ManagedService {
-  return { kind: 'managed', name, health: '/health', command, env, cwd: repoPath('.'), faultlineAware };
+  return { kind: 'managed', name, health: '/health', command, env, cwd: repoPath('.'), faultlineAware, portEnv: 'PORT', startTimeoutMs: 10_000 };
 }
 
 const passenger = (env: Record<string, string> = {}) =>
@@ -129,7 +129,7 @@ describe('launchService', () => {
 
   it('reports a taken port as FL_PORT_IN_USE', async () => {
     const port = await occupiedPort();
-    const error = await launchService({ service: passenger(), env: { PORT: String(port) } }).catch((e: unknown) => e);
+    const error = await launchService({ service: passenger(), env: {}, port }).catch((e: unknown) => e);
     expect((error as FaultlineError).code).toBe('FL_PORT_IN_USE');
   });
 
@@ -153,7 +153,7 @@ describe('launchService', () => {
     const parentScript = fixture(
       'parent.mts',
       `import { launchService } from ${JSON.stringify(launchModule)};
-       const svc = await launchService({ service: { kind: 'managed', name: 'passenger', health: '/health', command: [process.execPath, '--import', 'tsx', ${JSON.stringify(entry)}], env: {}, cwd: ${JSON.stringify(repoPath('.'))}, faultlineAware: true }, env: {} });
+       const svc = await launchService({ service: { kind: 'managed', name: 'passenger', health: '/health', command: [process.execPath, '--import', 'tsx', ${JSON.stringify(entry)}], env: {}, cwd: ${JSON.stringify(repoPath('.'))}, faultlineAware: true, portEnv: 'PORT', startTimeoutMs: 10000 }, env: {} });
        console.log(JSON.stringify({ pid: svc.pid, url: svc.url }));
        setInterval(() => {}, 1000);`,
     );

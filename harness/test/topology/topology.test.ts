@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaultlineError, InputError } from '../../src/errors.ts';
-import { loadTopology } from '../../src/topology/load.ts';
+import { checkTopology, loadTopology } from '../../src/topology/load.ts';
+import { calleeEnv } from '../../src/topology/model.ts';
+import { sourceFromText } from '../../src/document/source.ts';
 import { parseLink } from '../../src/document/link.ts';
 import { resolveTopology } from '../../src/topology/resolve.ts';
 import { taxiTopology } from '../../src/topology/taxi.ts';
@@ -43,12 +45,87 @@ describe('topology files', () => {
         env: {},
         cwd: join(fixtures, 'good'),
         faultlineAware: false,
+        portEnv: 'PORT',
+        startTimeoutMs: 10_000,
       },
-      { kind: 'managed', name: 'shop', health: '/health', command: [process.execPath, 'shop.js'], env: {}, cwd: join(fixtures, 'good'), faultlineAware: false },
+      {
+        kind: 'managed',
+        name: 'shop',
+        health: '/health',
+        command: [process.execPath, 'shop.js'],
+        env: {},
+        cwd: join(fixtures, 'good'),
+        faultlineAware: false,
+        portEnv: 'PORT',
+        startTimeoutMs: 10_000,
+      },
       { kind: 'external', name: 'payments', health: '/healthz', url: 'http://127.0.0.1:9000' },
     ]);
     expect(topology.edges).toEqual([parseLink('gateway -> payments'), parseLink('gateway -> shop')]);
     expect(Object.isFrozen(topology.services[0])).toBe(true);
+  });
+
+  it('load the options of user services and of edges', async () => {
+    const { topology, issues } = checkTopology(
+      sourceFromText(
+        '/project/scenarios/shop.yaml',
+        `services:
+  cache: {url: http://127.0.0.1:6379}
+  front: {command: [node, front.js], portEnv: HTTP_PORT, startTimeout: 30s, readyLine: '/started in \\d+ms/', health: /ready}
+  back: {command: [./back], cwd: ../bin}
+edges:
+  - front -> back
+  - {link: front -> cache, env: REDIS}
+  - {link: back -> cache, env: {CACHE_HOST: '{host}', CACHE_PORT: '{port}'}}
+`,
+      ),
+    );
+    expect(issues).toEqual([]);
+    expect(topology!.services.find((s) => s.name === 'front')).toMatchObject({
+      portEnv: 'HTTP_PORT',
+      startTimeoutMs: 30_000,
+      readyLine: '/started in \\d+ms/',
+      health: '/ready',
+    });
+    expect(topology!.services.find((s) => s.name === 'back')).toMatchObject({ portEnv: 'PORT', startTimeoutMs: 10_000, cwd: '/project/bin' });
+    expect(topology!.edges).toEqual([
+      { caller: 'front', callee: 'back' },
+      { caller: 'front', callee: 'cache', env: { REDIS: '{url}' } },
+      { caller: 'back', callee: 'cache', env: { CACHE_HOST: '{host}', CACHE_PORT: '{port}' } },
+    ]);
+    expect(calleeEnv(topology!.edges[2]!, 'http://127.0.0.1:4567')).toEqual({ CACHE_HOST: '127.0.0.1', CACHE_PORT: '4567' });
+    expect(calleeEnv(topology!.edges[0]!, 'http://127.0.0.1:4567')).toEqual({ BACK_URL: 'http://127.0.0.1:4567' });
+  });
+
+  it('reject a fixed port, a ready line that does not compile, a bad template and two edges setting one variable', () => {
+    const { issues } = checkTopology(
+      sourceFromText(
+        '/project/t.yaml',
+        `services:
+  front: {command: [node, front.js], env: {PORT: '8080'}}
+  back: {command: [node, back.js], readyLine: '/(unclosed/'}
+  other: {command: [node, other.js]}
+  plain: {url: http://127.0.0.1:1, portEnv: P}
+edges:
+  - {link: front -> back, env: {BACK: '{hostname}'}}
+  - {link: front -> other, env: X}
+  - {link: back -> other, env: X}
+  - {link: front -> plain, env: X}
+`,
+      ),
+    );
+    expect(issues.map((i) => `${i.line} ${i.field}`)).toEqual([
+      '2 services.front.env.PORT',
+      '3 services.back.readyLine',
+      '5 services.plain.portEnv',
+      '7 edges[0].env.BACK',
+      '10 edges[3]',
+    ]);
+    expect(issues[0]!.message).toContain('faultline picks a free port and passes it in PORT');
+    expect(issues[1]!.message).toContain('not a valid regular expression');
+    expect(issues[2]!.message).toContain("'portEnv' applies only to a service started with 'command'");
+    expect(issues[3]!.message).toContain('expected a template of text and {url}, {host} or {port} (e.g. \'{host}:{port}\'); got "{hostname}"');
+    expect(issues[4]!.message).toBe("front already reads X for its edge to other; name another variable with 'env'");
   });
 
   it('reject an invalid file with every located issue', async () => {

@@ -29,6 +29,7 @@ Options:
   --seed <n>            seed for every random decision
   --time-scale <x>      multiply every scenario duration by x
 ${loadEngineUsage}
+  --scenarios <dir>     the project's scenarios folder (default: faultline.config.json's, else ./scenarios)
   --expect-discrimination  deprecated: means --expect ${DISCRIMINATION}
 
 Exit codes: 0 every profile's verdict is the expected one; 1 one is not; 2 usage or input
@@ -51,6 +52,7 @@ export const compareCommand: Command = {
         expect: { type: 'string' },
         'expect-discrimination': { type: 'boolean' },
         ...loadEngineOptions,
+        scenarios: { type: 'string' },
       },
       usage,
     );
@@ -70,7 +72,7 @@ export const compareCommand: Command = {
     const engine = parseLoadEngineOptions(values, ctx.env);
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     // Every profile through the gate before the first run starts.
-    const { scenario } = await admitScenario(positionals[0]!, { profiles });
+    const { scenario } = await admitScenario(positionals[0]!, { profiles, ...(values.scenarios ? { scenarios: values.scenarios } : {}) });
     const dir = values.out ?? defaultOutDir(scenario.name, new Date().toISOString(), 'compare');
 
     const results: RunResult[] = [];
@@ -79,6 +81,7 @@ export const compareCommand: Command = {
       ctx.stdout.write(`\n== ${positionals[0]} with profile ${profile}\n`);
       const { result, recording } = await runScenario({
         scenario: positionals[0]!,
+        ...(values.scenarios ? { scenarios: values.scenarios } : {}),
         profile,
         ...(seed !== undefined ? { seed } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),

@@ -34,6 +34,7 @@ Options (export):
                       default: the target's url for an external service, else ${DEFAULT_BASE_URL})
   --time-scale <x>    multiply every scenario duration by x (default 1)
   --profile <name>    policy profile named in the script's header (default: the scenario's)
+  --scenarios <dir>   the project's scenarios folder (default: faultline.config.json's, else ./scenarios)
 
 Options (ingest):
   --into <dir>        a saved run (result folder) the files join; outputs are written there
@@ -77,6 +78,7 @@ export const k6Command: Command = {
         into: { type: 'string' },
         scenario: { type: 'string' },
         start: { type: 'string' },
+        scenarios: { type: 'string' },
       },
       usage,
     );
@@ -92,7 +94,10 @@ export const k6Command: Command = {
     if (ref === undefined || extra.length > 0) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0, 'a factor greater than 0');
     const baseUrlOption = values['base-url'] === undefined ? undefined : checkBaseUrl(values['base-url']);
-    const { scenario, topology } = await admitScenario(ref, values.profile ? { profiles: [values.profile] } : {});
+    const { scenario, topology } = await admitScenario(ref, {
+      ...(values.profile ? { profiles: [values.profile] } : {}),
+      ...(values.scenarios ? { scenarios: values.scenarios } : {}),
+    });
     const plan = compilePlan(scenario, topology, {
       ...(values.profile ? { profile: values.profile } : {}),
       ...(timeScale === undefined ? {} : { timeScale }),

@@ -15,7 +15,8 @@ Options:
   --profile <name>    policy profile (default: the scenario's)
   --seed <n>          seed (default: the scenario's)
   --time-scale <x>    multiply every scenario duration by x (default 1)
-  --topology <file>   topology file instead of the scenario's`;
+  --topology <file>   topology file instead of the scenario's
+  --scenarios <dir>   the project's scenarios folder (default: faultline.config.json's, else ./scenarios)`;
 
 export const planCommand: Command = {
   name: 'plan',
@@ -24,7 +25,7 @@ export const planCommand: Command = {
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.argv,
-      { profile: { type: 'string' }, seed: { type: 'string' }, 'time-scale': { type: 'string' }, topology: { type: 'string' } },
+      { profile: { type: 'string' }, seed: { type: 'string' }, 'time-scale': { type: 'string' }, topology: { type: 'string' }, scenarios: { type: 'string' } },
       usage,
     );
     if (positionals.length !== 1) throw new FaultlineError('FL_USAGE', `name exactly one scenario\n\n${usage}`);
@@ -33,6 +34,7 @@ export const planCommand: Command = {
     const { scenario, topology } = await admitScenario(positionals[0]!, {
       ...(values.topology ? { topology: values.topology } : {}),
       ...(values.profile ? { profiles: [values.profile] } : {}),
+      ...(values.scenarios ? { scenarios: values.scenarios } : {}),
     });
     const plan = compilePlan(scenario, topology, {
       ...(values.profile ? { profile: values.profile } : {}),

@@ -23,7 +23,9 @@ Runs failure scenarios on the embedded stack (or a real Toxiproxy) and answers w
 With no scenario, runs '${defaultScenario}'.
 
 Options:
-  --all                 run every scenario of scenarios/
+  --all                 run every scenario of the project's folder (in faultline's clone: the catalog)
+  --scenarios <dir>     the project's scenarios folder (default: faultline.config.json's,
+                        else ./scenarios); names are looked for there, then built in
   --profile <name>      policy profile of the sample services (naive, timeouts, retries, resilient)
   --toxiproxy <url>     drive a real Toxiproxy (env TOXIPROXY_URL); default: embedded
   --topology <file>     topology file instead of the scenario's
@@ -78,13 +80,21 @@ export const runCommand: Command = {
         'metrics-host': { type: 'string' },
         'metrics-linger': { type: 'string' },
         ...loadEngineOptions,
+        scenarios: { type: 'string' },
       },
       usage,
     );
     const seed = parseNumberOption(values.seed, '--seed', Number.isSafeInteger, 'an integer');
+    const catalog = values.scenarios ? { scenarios: values.scenarios } : {};
     const timeScale = parseNumberOption(values['time-scale'], '--time-scale', (n) => n > 0 && n <= 10, 'a factor in (0, 10]');
     if (values.all && positionals.length > 0) throw new FaultlineError('FL_USAGE', `--all runs every scenario; do not name scenarios too\n\n${usage}`);
-    const names = values.all ? listScenarios().map((s) => s.name) : positionals.length > 0 ? positionals : [defaultScenario];
+    const names = values.all
+      ? listScenarios(catalog)
+          .filter((s) => !s.builtin)
+          .map((s) => s.name)
+      : positionals.length > 0
+        ? positionals
+        : [defaultScenario];
     if (values.out && names.length > 1) throw new FaultlineError('FL_USAGE', `--out names one result folder; it cannot hold ${names.length} scenarios`);
     const toxiproxyUrl = values.toxiproxy ?? ctx.env.TOXIPROXY_URL;
     const engine = parseLoadEngineOptions(values, ctx.env);
@@ -94,7 +104,7 @@ export const runCommand: Command = {
       throw new FaultlineError('FL_USAGE', `--metrics-host and --metrics-linger need --metrics-port\n\n${usage}`);
 
     // The gate, for every scenario, before anything starts: one bad file stops the whole run.
-    const gateOptions = { ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
+    const gateOptions = { ...catalog, ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
     for (const name of names) await admitScenario(name, gateOptions);
     // And the --json/--junit copies' folders (each run checks its own result folder).
     await checkResultsWritable({ copies: [values.json, values.junit].filter((f): f is string => f !== undefined) });
@@ -116,6 +126,7 @@ export const runCommand: Command = {
         const reporters: RunEvents[] = [...files, ...(metrics ? [createMetricsReporter(metrics)] : []), consoleReporter];
         const { result, recording } = await runScenario({
           scenario: name,
+          ...catalog,
           ...(values.profile ? { profile: values.profile } : {}),
           ...(seed !== undefined ? { seed } : {}),
           ...(timeScale !== undefined ? { timeScale } : {}),

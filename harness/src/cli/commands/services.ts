@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { FaultlineError } from '../../errors.ts';
 import { adminSecretEnv, minAdminSecretLength } from '../../topology/admin-secret.ts';
 import { launchService, type RunningService } from '../../topology/launch.ts';
-import { calleeEnvName, type ManagedService } from '../../topology/model.ts';
-import { repoPath, tsNodeArgs } from '../../util/tsx.ts';
+import { calleeEnvName } from '../../topology/model.ts';
+import { sampleService } from '../../topology/taxi.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { ExitCode } from '../exit-code.ts';
 
@@ -19,18 +19,6 @@ const sampleApp: ReadonlyArray<ReadonlyArray<{ name: string; calls: readonly str
   [{ name: 'trip', calls: ['passenger', 'dispatch', 'notification'] }],
   [{ name: 'gateway', calls: ['trip'] }],
 ];
-
-function managed(name: string, env: Record<string, string>): ManagedService {
-  return {
-    kind: 'managed',
-    name,
-    health: '/health',
-    command: [process.execPath, ...tsNodeArgs(repoPath(`services/${name}/main.ts`))],
-    env,
-    cwd: repoPath('.'),
-    faultlineAware: true,
-  };
-}
 
 async function run(ctx: CommandContext): Promise<ExitCode> {
   let values;
@@ -66,7 +54,7 @@ async function run(ctx: CommandContext): Promise<ExitCode> {
           const env: Record<string, string> = { FAULTLINE_PROFILE: profile, FAULTLINE_SEED: values.seed! };
           for (const callee of calls) env[calleeEnvName(callee)] = urls.get(callee)!;
           const onOutput = (line: string, stream: 'stdout' | 'stderr') => void (stream === 'stderr' && ctx.stderr.write(`[${name}] ${line}\n`));
-          return launchService({ service: managed(name, env), env: {}, signal: ctx.signal, onOutput, adminSecret: adminSecret ?? false });
+          return launchService({ service: sampleService(name, env), env: {}, signal: ctx.signal, onOutput, adminSecret: adminSecret ?? false });
         }),
       );
       for (const result of launched) if (result.status === 'fulfilled') started.push(result.value);

@@ -20,6 +20,7 @@ for each valid file and every issue of the others as file:line:column field: mes
 Options:
   --topology <file>   check scenarios against this topology instead of their own
   --profile <name>    check scenarios with this policy profile instead of their own
+  --scenarios <dir>   the project's scenarios folder (default: faultline.config.json's, else ./scenarios)
 
 Exit codes: 0 every file valid, 2 otherwise.`;
 
@@ -29,7 +30,7 @@ function isTopologyFile(source: YamlSource): boolean {
 }
 
 async function issuesOf(ref: string, options: GateOptions): Promise<{ file: string; issues: readonly InputIssue[] }> {
-  const file = resolveScenarioRef(ref);
+  const file = resolveScenarioRef(ref, { scenarios: options.scenarios });
   const source = await readYamlSource(file);
   if (isTopologyFile(source)) return { file, issues: checkTopology(source).issues };
   return { file, issues: (await checkScenarioForRun(file, options)).issues };
@@ -40,9 +41,17 @@ export const validateCommand: Command = {
   summary: 'check scenario and topology files; every issue, located; nothing started',
   usage,
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(ctx.argv, { topology: { type: 'string' }, profile: { type: 'string' } }, usage);
+    const { values, positionals } = parseCommandArgs(
+      ctx.argv,
+      { topology: { type: 'string' }, profile: { type: 'string' }, scenarios: { type: 'string' } },
+      usage,
+    );
     if (positionals.length === 0) throw new FaultlineError('FL_USAGE', `name at least one file or scenario\n\n${usage}`);
-    const options: GateOptions = { ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
+    const options: GateOptions = {
+      ...(values.topology ? { topology: values.topology } : {}),
+      ...(values.profile ? { profiles: [values.profile] } : {}),
+      ...(values.scenarios ? { scenarios: values.scenarios } : {}),
+    };
     checkGateOptions(options);
     let valid = true;
     for (const ref of positionals) {
