@@ -18,9 +18,11 @@ export interface MessagingMetrics {
   brokerConnected: Gauge<'role'>;
   deliveryLag: Histogram<'channel'>;
   observer: ConsumerObserver;
+  /** Exposes a consumed channel's series at 0 (called when its handler is registered). */
+  addConsumedChannel(channel: string): void;
 }
 
-export function createMessagingMetrics(registry: Registry, channels: { publishes: readonly string[]; consumes: readonly string[] }): MessagingMetrics {
+export function createMessagingMetrics(registry: Registry, publishes: readonly string[]): MessagingMetrics {
   const registers = [registry];
   const metrics = {
     published: new Counter({
@@ -82,17 +84,17 @@ export function createMessagingMetrics(registry: Registry, channels: { publishes
     }),
   };
   // Every series from start at 0, so rate() sees the first message.
-  for (const channel of channels.publishes) {
+  for (const channel of publishes) {
     metrics.published.inc({ channel, mode: 'confirmed' }, 0);
     metrics.published.inc({ channel, mode: 'fire_and_forget' }, 0);
     metrics.publishFailures.inc({ channel }, 0);
   }
-  for (const channel of channels.consumes) {
+  const addConsumedChannel = (channel: string) => {
     for (const counter of [metrics.delivered, metrics.duplicates, metrics.deadLetters, metrics.dropped]) counter.inc({ channel }, 0);
     metrics.redelivered.inc({ channel, cause: 'broker' }, 0);
     metrics.redelivered.inc({ channel, cause: 'retry' }, 0);
     metrics.consumerInflight.set({ channel }, 0);
-  }
+  };
   const observer: ConsumerObserver = {
     delivered: ({ channel, envelope }) => {
       metrics.delivered.inc({ channel });
@@ -105,5 +107,5 @@ export function createMessagingMetrics(registry: Registry, channels: { publishes
     deadLettered: (channel) => metrics.deadLetters.inc({ channel }),
     dropped: (channel) => metrics.dropped.inc({ channel }),
   };
-  return { ...metrics, observer };
+  return { ...metrics, observer, addConsumedChannel };
 }
