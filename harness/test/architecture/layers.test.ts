@@ -11,7 +11,8 @@ const layers: readonly (readonly string[])[] = [
   ['errors.ts', 'util'],
   ['model'],
   ['document'],
-  ['topology', 'toxiproxy'],
+  // The embedded MQTT broker stands beside the embedded Toxiproxy: a server of its own, no harness imports.
+  ['topology', 'toxiproxy', 'broker'],
   // Fault kinds (YAML form + driver) sit below scenario, which builds its union from them; their
   // drivers see Toxiproxy only through the ProxyControl interface they declare.
   ['faults'],

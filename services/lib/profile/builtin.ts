@@ -1,4 +1,4 @@
-import type { DependencyPolicy, Profile } from './schema.ts';
+import type { DependencyPolicy, MessagingPolicy, Profile } from './schema.ts';
 
 /** The names `FAULTLINE_PROFILE` accepts. */
 export const profileNames = ['naive', 'timeouts', 'retries', 'resilient'] as const;
@@ -11,6 +11,22 @@ function perDependency(make: (timeoutMs: number, dependency: string) => Dependen
   return Object.fromEntries(Object.entries(timeoutMsByDependency).map(([dep, ms]) => [dep, make(ms, dep)]));
 }
 
+/**
+ * Messaging without any policy: publish and forget, acknowledge on receipt, no persistent
+ * session, no dedupe, one attempt. A broker restart, a dropped link or a consumer crash loses
+ * messages.
+ */
+const naiveMessaging: MessagingPolicy = {
+  publish: 'fire_and_forget',
+  publishTimeoutMs: 1000,
+  ackAfterProcessing: false,
+  durableSubscription: false,
+  dedupe: false,
+  maxAttempts: 1,
+  retryDelayMs: 0,
+  deadLetter: false,
+};
+
 /** No policy at all: undici's defaults (minutes-long header/body timeouts), no retry. */
 const naive: Profile = {
   name: 'naive',
@@ -19,6 +35,7 @@ const naive: Profile = {
   requestBudgetMs: null,
   deadlineReserveMs: 0,
   dependencies: { default: {} },
+  messaging: naiveMessaging,
 };
 
 /** Only per-attempt timeouts. */
@@ -26,6 +43,9 @@ const timeouts: Profile = {
   ...naive,
   name: 'timeouts',
   dependencies: perDependency((timeoutMs) => ({ timeoutMs })),
+  // The messaging counterpart of a timeout: wait for the broker's acknowledgement, bounded, and
+  // fail the request when it does not come (no loss the caller does not hear about).
+  messaging: { ...naiveMessaging, publish: 'confirmed' },
 };
 
 /**
@@ -40,6 +60,9 @@ const retries: Profile = {
     timeoutMs,
     retry: { maxRetries: 3, backoff: 'constant', initialDelayMs: 100, maxDelayMs: 100, jitter: false, onlyIdempotent: false },
   })),
+  // At-least-once without idempotence: nothing is lost, but a redelivered message is handled
+  // again (a second driver), which is the bug messaging scenarios must be able to catch.
+  messaging: { ...naiveMessaging, publish: 'outbox', ackAfterProcessing: true, durableSubscription: true, maxAttempts: 3, retryDelayMs: 100 },
 };
 
 const retryBudget = { ratio: 0.2, minPerSecond: 5, windowMs: 10_000 };
@@ -96,6 +119,16 @@ const resilient: Profile = {
       breaker: { kind: 'consecutive', threshold: 5, halfOpenAfterMs: 2000 },
       fallback: true,
     },
+  },
+  messaging: {
+    publish: 'outbox',
+    publishTimeoutMs: 1000,
+    ackAfterProcessing: true,
+    durableSubscription: true,
+    dedupe: true,
+    maxAttempts: 3,
+    retryDelayMs: 100,
+    deadLetter: true,
   },
 };
 

@@ -64,6 +64,8 @@ export function resolveProfileFile(file: ProfileFile): Profile {
     requestBudgetMs: file.requestBudgetMs === undefined ? base.requestBudgetMs : file.requestBudgetMs,
     deadlineReserveMs: file.deadlineReserveMs ?? base.deadlineReserveMs,
     dependencies,
+    // zod's partial() types absent fields as undefined; only fields present override.
+    messaging: { ...base.messaging, ...Object.fromEntries(Object.entries(file.messaging ?? {}).filter(([, value]) => value !== undefined)) },
   };
 }
 

@@ -65,6 +65,32 @@ export const dependencyPolicySchema = z.strictObject({
   fallback: z.boolean().nullish(),
 });
 
+/**
+ * How a service publishes and consumes messages (docs: services/README.md, "Messaging").
+ * Every field has a built-in value per profile; a profile file overrides single fields.
+ */
+export const messagingPolicySchema = z.strictObject({
+  /**
+   * `fire_and_forget`: QoS 0, lost when the broker or link is down. `confirmed`: the request
+   * waits for the broker's acknowledgement and fails when it does not come. `outbox`: the
+   * message is written with the state change and a relay publishes it, confirmed, until acknowledged.
+   */
+  publish: z.enum(['fire_and_forget', 'confirmed', 'outbox']),
+  /** How long one confirmed publish waits for the broker's acknowledgement, ms. */
+  publishTimeoutMs: positiveMs,
+  /** Acknowledge after handling (a crash mid-message means redelivery) instead of on receipt. */
+  ackAfterProcessing: z.boolean(),
+  /** A persistent session: the broker keeps messages for the consumer while it is away. */
+  durableSubscription: z.boolean(),
+  /** Skip messages whose id was handled already (an idempotent consumer). */
+  dedupe: z.boolean(),
+  /** Handler attempts per message; then the message is dead-lettered (if `deadLetter`) or dropped. */
+  maxAttempts: z.number().int().min(1).max(20),
+  retryDelayMs: nonNegativeMs,
+  /** Failed messages go to the `dead-letter` channel instead of being dropped. */
+  deadLetter: z.boolean(),
+});
+
 export const profileSchema = z.strictObject({
   name: z.string().min(1),
   /** Built-in profile to start from; this file's fields override it. */
@@ -80,11 +106,14 @@ export const profileSchema = z.strictObject({
   deadlineReserveMs: nonNegativeMs.optional(),
   /** Per dependency name; `default` applies to dependencies not listed. */
   dependencies: z.record(z.string(), dependencyPolicySchema).optional(),
+  /** Publish and consume policies; fields not given come from the base profile. */
+  messaging: messagingPolicySchema.partial().optional(),
 });
 
 export type RetryPolicyConfig = z.infer<typeof retrySchema>;
 export type BreakerPolicyConfig = z.infer<typeof breakerSchema>;
 export type DependencyPolicy = z.infer<typeof dependencyPolicySchema>;
+export type MessagingPolicy = z.infer<typeof messagingPolicySchema>;
 export type ProfileFile = z.infer<typeof profileSchema>;
 
 /** A resolved profile: every switch decided, every dependency's policies known. */
@@ -96,6 +125,7 @@ export interface Profile {
   deadlineReserveMs: number;
   /** Policies per dependency name; `default` for any other. */
   dependencies: Readonly<Record<string, DependencyPolicy>>;
+  messaging: Readonly<MessagingPolicy>;
 }
 
 export function policyFor(profile: Profile, dependency: string): DependencyPolicy {

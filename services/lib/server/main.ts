@@ -47,12 +47,16 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
       dependencyUrls: dependencyUrlsFromEnv(definition.dependencies, env),
       // Unset or empty (compose passes `${FAULTLINE_ADMIN_SECRET:-}`): no fault hook.
       adminSecret: env[adminSecretEnv] || undefined,
+      broker: { publishUrl: env['BROKER_URL'] || undefined, subscribeUrl: env['BROKER_SUBSCRIBE_URL'] || undefined },
+      stateDir: env['FAULTLINE_STATE_DIR'] || undefined,
     });
   } catch (error) {
     if (error instanceof ServiceConfigError) return exitWithUsageError(definition.name, error.message);
     throw error;
   }
   const listening = await listenService(app, { host: env['HOST'] || '127.0.0.1', port });
+  // Messages start flowing once the HTTP side answers: a consumer's handler may call a dependency.
+  app.start();
   process.stdout.write(`${JSON.stringify({ event: 'listening', service: app.name, url: listening.url, pid: process.pid })}\n`);
 
   let stopping = false;

@@ -5,6 +5,10 @@ import { createServiceMetrics, type ServiceMetrics } from '../metrics.ts';
 import { policyFor, type Profile } from '../profile/schema.ts';
 import { createRandom, hashSeed, type Random } from '../random.ts';
 import { SideEffectLedger } from '../side-effects.ts';
+import { adapterFor } from '../messaging/adapters.ts';
+import { FileJournal, MemoryJournal } from '../messaging/journal.ts';
+import { Messaging } from '../messaging/runtime.ts';
+import { join } from 'node:path';
 import { adminSecretProblem } from './admin-secret.ts';
 import { createHttpApp, type HttpApp } from './app.ts';
 import { FaultHook } from './fault-hook.ts';
@@ -22,6 +26,16 @@ export interface ServiceContext {
   /** One resilient client per dependency, by dependency name. */
   clients: Readonly<Record<string, DependencyClient>>;
   sideEffects: SideEffectLedger;
+  /** Present when the service is connected to a broker (the asynchronous half of the app). */
+  messaging: Messaging | undefined;
+}
+
+/** The channels a service publishes and consumes when it is connected to a broker. */
+export interface MessagingDefinition {
+  publishes: readonly string[];
+  consumes: readonly string[];
+  /** HTTP dependencies the asynchronous flow stands in for: not required when connected. */
+  replaces: readonly string[];
 }
 
 /** A service of the sample app: its name, whom it calls, what it does to the world, its routes. */
@@ -30,6 +44,7 @@ export interface ServiceDefinition {
   dependencies: readonly string[];
   /** Side-effect names it records (exposed at 0 from start). */
   effects: readonly string[];
+  messaging?: MessagingDefinition;
   routes(ctx: ServiceContext): Route[];
 }
 
@@ -49,6 +64,15 @@ export interface ServiceConfig {
   /** Secret of the fault hook (`FAULTLINE_ADMIN_SECRET`); undefined or '' = no hook. At least
    * `minAdminSecretLength` characters. */
   adminSecret?: string | undefined;
+  /**
+   * The broker, as this service's links reach it: `publishUrl` for its publishing connection
+   * (`BROKER_URL`), `subscribeUrl` for its consuming one (`BROKER_SUBSCRIBE_URL`). Absent = the
+   * service runs synchronously only (HTTP).
+   */
+  broker?: { publishUrl?: string | undefined; subscribeUrl?: string | undefined } | undefined;
+  /** Where the service keeps its journal (`FAULTLINE_STATE_DIR`), so a restart resumes it.
+   * Absent = state lives in memory only. */
+  stateDir?: string | undefined;
 }
 
 /** The process-wide outbound budget when none is configured: like a modest worker pool. */
@@ -63,6 +87,9 @@ export interface ServiceApp extends HttpApp {
   /** Every breaker transition of this service with its time (`GET /__faultline/breaker-events`). */
   breakerEvents: BreakerEventLog;
   clients: Readonly<Record<string, DependencyClient>>;
+  messaging: Messaging | undefined;
+  /** Starts what must wait for listening: the messaging relay and consumer. */
+  start(): void;
   /** Tells /health where the service listens. */
   setUrl(url: string): void;
   /** Closes the dependency clients' connection pools. */
@@ -82,8 +109,10 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
   const clients: Record<string, DependencyClient> = {};
   const outboundSlots = new OutboundSlots(config.outboundLimit ?? defaultOutboundLimit);
   const breakerEvents = new BreakerEventLog();
+  const connected = Boolean(definition.messaging && (config.broker?.publishUrl || config.broker?.subscribeUrl));
   for (const dependency of definition.dependencies) {
     const baseUrl = config.dependencyUrls[dependency];
+    if (!baseUrl && connected && definition.messaging!.replaces.includes(dependency)) continue;
     if (!baseUrl) throw new ServiceConfigError(`no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
     clients[dependency] = new DependencyClient({
       dependency,
@@ -98,6 +127,31 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     });
   }
   const faultHook = new FaultHook(createRandom(hashSeed(seed, `${service}/fault`)), metrics);
+  let messaging: Messaging | undefined;
+  if (connected) {
+    const brokerUrl = config.broker?.publishUrl ?? config.broker!.subscribeUrl!;
+    let adapter;
+    try {
+      adapter = adapterFor(brokerUrl);
+    } catch (error) {
+      throw new ServiceConfigError((error as Error).message);
+    }
+    if (definition.messaging!.publishes.length > 0 && !config.broker?.publishUrl) throw new ServiceConfigError(`${service} publishes messages: set BROKER_URL`);
+    if (definition.messaging!.consumes.length > 0 && !config.broker?.subscribeUrl)
+      throw new ServiceConfigError(`${service} consumes messages: set BROKER_SUBSCRIBE_URL`);
+    messaging = new Messaging({
+      service,
+      policy: config.profile.messaging,
+      adapter,
+      publishUrl: config.broker?.publishUrl,
+      subscribeUrl: config.broker?.subscribeUrl,
+      publishes: definition.messaging!.publishes,
+      consumes: definition.messaging!.consumes,
+      journal: config.stateDir ? new FileJournal(join(config.stateDir, `${service}.journal`)) : new MemoryJournal(),
+      registry: metrics.registry,
+      random: createRandom(hashSeed(seed, `${service}/messaging`)),
+    });
+  }
   const ctx: ServiceContext = {
     service,
     profile: config.profile,
@@ -106,6 +160,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     metrics,
     clients,
     sideEffects: new SideEffectLedger(metrics),
+    messaging,
   };
   let url = '';
   const http = createHttpApp({
@@ -122,6 +177,7 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
       profile: config.profile.name,
       pid: process.pid,
       dependencies: config.dependencyUrls,
+      ...(messaging ? { messaging: messaging.status() } : {}),
     }),
   });
   return {
@@ -132,9 +188,11 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     faultHook,
     breakerEvents,
     clients,
+    messaging,
+    start: () => messaging?.start(),
     setUrl: (value) => (url = value),
     close: async () => {
-      await Promise.all(Object.values(clients).map((client) => client.close()));
+      await Promise.all([...Object.values(clients).map((client) => client.close()), messaging?.close()]);
     },
   };
 }

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real Mosquitto (Debian's `mosquitto` package) for tests: on a free loopback port, anonymous,
+ * with persistence in a throw-away folder so a restart keeps sessions and queued messages as a
+ * production broker would. `.ci/run` installs the package.
+ */
+export const mosquittoBinary = '/usr/sbin/mosquitto';
+
+export interface MosquittoServer {
+  url: string;
+  port: number;
+  /** Kill (SIGKILL: a crash) or stop (SIGTERM: a clean shutdown, state saved). Resolves on exit. */
+  halt(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Start again on the same port with the same persistence folder. */
+  restart(): Promise<void>;
+  /** Stop for good and remove the folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startMosquitto(): Promise<MosquittoServer> {
+  if (!existsSync(mosquittoBinary))
+    throw new Error(`${mosquittoBinary} is missing: install Debian's mosquitto package (apt-get install -y mosquitto); .ci/run does`);
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-mosquitto-'));
+  const port = await freePort();
+  const config = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    config,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      // Save right away: a crash then loses only what arrived in the last moment.
+      'autosave_interval 1',
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      '',
+    ].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  let log = '';
+  const launch = async () => {
+    const started = spawn(mosquittoBinary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    started.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000)));
+    child = started;
+    const deadline = performance.now() + 10_000;
+    while (performance.now() < deadline) {
+      if (exited(started)) throw new Error(`mosquitto exited (${started.exitCode ?? started.signalCode}) before it was ready:\n${log}`);
+      if (await accepts(port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    started.kill('SIGKILL');
+    throw new Error(`mosquitto did not accept connections on ${port} within 10 s:\n${log}`);
+  };
+  const halt = async (signal: 'SIGKILL' | 'SIGTERM') => {
+    const current = child;
+    if (!current || exited(current)) return;
+    const gone = new Promise<void>((resolve) => current.once('exit', () => resolve()));
+    current.kill(signal);
+    const timer = setTimeout(() => current.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(timer);
+  };
+  let stopped: Promise<void> | undefined;
+  await launch();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    halt,
+    restart: launch,
+    stop: () =>
+      (stopped ??= (async () => {
+        await halt('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+      })()),
+  };
+}
