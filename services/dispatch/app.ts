@@ -17,6 +17,9 @@ export interface Driver {
 
 const dispatchRequestSchema = z.strictObject({ tripId: z.string().regex(/^t-[\w-]+$/), pickup: locationSchema });
 
+/** `trip.created` as dispatch reads it (services/trip/asyncapi.yaml); unknown fields are ignored. */
+const tripCreatedSchema = z.object({ tripId: z.string().regex(/^t-[\w-]+$/), passengerId: z.string().min(1), pickup: locationSchema });
+
 /** Drivers d-1 … d-<count> scattered around a city centre, the same for the same seed. */
 export function seedDrivers(random: Random, count = 50): Driver[] {
   const centre = { lat: 52.52, lng: 13.405 };
@@ -37,6 +40,9 @@ export const dispatchService: ServiceDefinition = {
   name: 'dispatch',
   dependencies: [],
   effects: ['driver_assigned'],
+  // Asynchronous half (services/dispatch/asyncapi.yaml): a new trip arrives as `trip.created`,
+  // the assignment leaves as `driver.assigned`.
+  messaging: { publishes: ['driver.assigned'], consumes: ['trip.created'], replaces: [] },
   routes: (ctx) => {
     const drivers = seedDrivers(ctx.random);
     const assignmentsByTrip = new Map<string, number>();
@@ -56,6 +62,25 @@ export const dispatchService: ServiceDefinition = {
         body: { tripId, driverId: driver.id, driverName: driver.name, plate: driver.plate, etaSeconds, assignedAt: new Date().toISOString() },
       };
     };
+
+    if (ctx.messaging) {
+      ctx.messaging.consume('trip.created', (envelope, uow) => {
+        const parsed = tripCreatedSchema.safeParse(envelope.payload);
+        // A message that can never be handled: failing it sends it to the dead letter (if the
+        // profile has one) instead of retrying it forever.
+        if (!parsed.success) throw new Error(`trip.created ${envelope.id}: ${parsed.error.issues[0]?.message ?? 'invalid payload'}`);
+        const { tripId, passengerId, pickup } = parsed.data;
+        const reply = assign(tripId, pickup);
+        uow.record({ kind: 'assigned', tripId });
+        uow.publish('driver.assigned', 'driver.assigned', { ...(reply.body as object), passengerId });
+      });
+      ctx.messaging.onRestore((record) => {
+        if (record.kind !== 'assigned') return;
+        const tripId = record['tripId'] as string;
+        assignmentsByTrip.set(tripId, (assignmentsByTrip.get(tripId) ?? 0) + 1);
+        ctx.sideEffects.remember('driver_assigned', tripId);
+      });
+    }
 
     return [
       {

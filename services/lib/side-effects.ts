@@ -14,6 +14,14 @@ export class SideEffectLedger {
     private readonly maxSubjects = rememberedTrips,
   ) {}
 
+  /** Knows of an effect done before a restart (replayed from the journal), without counting it again. */
+  remember(effect: string, subject: string): void {
+    let subjects = this.seen.get(effect);
+    if (!subjects) this.seen.set(effect, (subjects = new Set()));
+    subjects.add(subject);
+    forgetOldest(subjects, this.maxSubjects);
+  }
+
   /** Records one effect on `subject`; returns true when it is a duplicate. */
   record(effect: string, subject: string): boolean {
     let subjects = this.seen.get(effect);

@@ -11,6 +11,9 @@ const notificationRequestSchema = z.strictObject({
   message: z.string().max(500).optional(),
 });
 
+/** `driver.assigned` as notification reads it (services/dispatch/asyncapi.yaml). */
+const driverAssignedSchema = z.object({ tripId: z.string().min(1), passengerId: z.string().min(1), driverId: z.string().min(1) });
+
 /**
  * Notification: one request fans out to every party of a trip (one-to-many). Each delivery is
  * a side effect counted per trip and recipient, so a repeated notification shows as a duplicate.
@@ -19,9 +22,20 @@ export const notificationService: ServiceDefinition = {
   name: 'notification',
   dependencies: [],
   effects: ['notification_sent'],
+  // Asynchronous half (services/notification/asyncapi.yaml): tells both parties once a driver is assigned.
+  messaging: { publishes: [], consumes: ['driver.assigned'], replaces: [] },
   routes: (ctx) => {
     const store = new IdempotencyStore<Reply>();
     let sequence = 0;
+    if (ctx.messaging) {
+      ctx.messaging.consume('driver.assigned', (envelope) => {
+        const parsed = driverAssignedSchema.safeParse(envelope.payload);
+        if (!parsed.success) throw new Error(`driver.assigned ${envelope.id}: ${parsed.error.issues[0]?.message ?? 'invalid payload'}`);
+        const { tripId, passengerId, driverId } = parsed.data;
+        ctx.sideEffects.record('notification_sent', `${tripId}/passenger/${passengerId}`);
+        ctx.sideEffects.record('notification_sent', `${tripId}/driver/${driverId}`);
+      });
+    }
     return [
       {
         method: 'POST',

@@ -8,6 +8,7 @@ import { errorReply } from '../lib/server/http-io.ts';
 import type { Reply } from '../lib/server/router.ts';
 import type { ServiceContext, ServiceDefinition } from '../lib/server/service.ts';
 import { parseBody } from '../lib/server/validate.ts';
+import { MessagingUnavailableError } from '../lib/messaging/runtime.ts';
 
 export type TripStatus = 'driver_assigned' | 'awaiting_driver';
 
@@ -25,6 +26,9 @@ export interface Trip {
   degraded: string[];
 }
 
+/** `driver.assigned` as trip reads it (services/dispatch/asyncapi.yaml). */
+const driverAssignedSchema = z.object({ tripId: z.string().min(1), driverId: z.string().min(1), etaSeconds: z.number() });
+
 const tripRequestSchema = z.strictObject({ passengerId: z.string().regex(/^p-\d+$/), pickup: locationSchema, dropoff: locationSchema.optional() });
 
 /** 504 when the dependency timed out, else 503: the trip could not be served right now. */
@@ -41,6 +45,10 @@ export const tripService: ServiceDefinition = {
   name: 'trip',
   dependencies: ['passenger', 'dispatch', 'notification'],
   effects: ['trip_created'],
+  // Asynchronous half, as in the seed: connected to a broker, trip announces the new trip
+  // (`trip.created`) instead of calling dispatch, and learns its driver from `driver.assigned`;
+  // dispatch then tells notification. services/trip/asyncapi.yaml.
+  messaging: { publishes: ['trip.created'], consumes: ['driver.assigned'], replaces: ['dispatch', 'notification'] },
   routes: (ctx) => {
     const trips = new Map<string, Trip>();
     const passengerCache = new Map<string, { id: string; name: string }>();
@@ -86,6 +94,7 @@ export const tripService: ServiceDefinition = {
         degraded,
       };
       if (input.dropoff) trip.dropoff = input.dropoff;
+      if (ctx.messaging) return announceTrip(trip);
       trips.set(id, trip);
       forgetOldest(trips, rememberedTrips);
 
@@ -117,6 +126,52 @@ export const tripService: ServiceDefinition = {
         return errorReply(502, 'dispatch_error', `dispatch answered ${assignment.status}`);
       }
       return { status: 201, body: trip };
+    }
+
+    /**
+     * The asynchronous way: the trip and its `trip.created` are one transaction; a driver
+     * follows by message. Only a `confirmed` publish the broker did not acknowledge fails the
+     * request (503 broker_unavailable) — the outbox never does, fire-and-forget never knows.
+     */
+    async function announceTrip(trip: Trip): Promise<Reply> {
+      try {
+        await ctx.messaging!.transaction((uow) => {
+          trips.set(trip.id, trip);
+          forgetOldest(trips, rememberedTrips);
+          uow.record({ kind: 'trip', trip });
+          uow.publish('trip.created', 'trip.created', { tripId: trip.id, passengerId: trip.passengerId, pickup: trip.pickup, createdAt: trip.createdAt });
+        });
+      } catch (error) {
+        if (!(error instanceof MessagingUnavailableError)) throw error;
+        trips.delete(trip.id);
+        return errorReply(503, 'broker_unavailable', error.message);
+      }
+      return { status: 201, body: trip };
+    }
+
+    function applyAssignment(tripId: string, driverId: string, etaSeconds: number): void {
+      const trip = trips.get(tripId);
+      if (!trip) return;
+      trip.status = 'driver_assigned';
+      trip.driverId = driverId;
+      trip.etaSeconds = etaSeconds;
+    }
+
+    if (ctx.messaging) {
+      ctx.messaging.consume('driver.assigned', (envelope, uow) => {
+        const parsed = driverAssignedSchema.safeParse(envelope.payload);
+        if (!parsed.success) throw new Error(`driver.assigned ${envelope.id}: ${parsed.error.issues[0]?.message ?? 'invalid payload'}`);
+        const { tripId, driverId, etaSeconds } = parsed.data;
+        applyAssignment(tripId, driverId, etaSeconds);
+        uow.record({ kind: 'assigned', tripId, driverId, etaSeconds });
+      });
+      ctx.messaging.onRestore((record) => {
+        if (record.kind === 'trip') {
+          const trip = record['trip'] as Trip;
+          trips.set(trip.id, trip);
+          forgetOldest(trips, rememberedTrips);
+        } else if (record.kind === 'assigned') applyAssignment(record['tripId'] as string, record['driverId'] as string, record['etaSeconds'] as number);
+      });
     }
 
     /** Not awaited: the passenger does not wait for notifications. Failures are only counted. */

@@ -136,7 +136,8 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
     } catch (error) {
       throw new ServiceConfigError((error as Error).message);
     }
-    if (definition.messaging!.publishes.length > 0 && !config.broker?.publishUrl) throw new ServiceConfigError(`${service} publishes messages: set BROKER_URL`);
+    // Consumers publish too: a message that fails for good goes to the dead-letter channel.
+    if (!config.broker?.publishUrl) throw new ServiceConfigError(`${service} is connected to a broker: set BROKER_URL (its publishing link)`);
     if (definition.messaging!.consumes.length > 0 && !config.broker?.subscribeUrl)
       throw new ServiceConfigError(`${service} consumes messages: set BROKER_SUBSCRIBE_URL`);
     messaging = new Messaging({
