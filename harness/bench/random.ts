@@ -1,13 +1,3 @@
-// The benches' random source: seeded, so a run can be repeated exactly.
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; the same seed gives the same plan everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benches' random source: seeded, so a run can be repeated exactly. The same generator the
+// services use (mulberry32), not a second copy of it.
+export { createRandom as seededRandom } from '../../services/lib/random.ts';
