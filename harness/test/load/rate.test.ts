@@ -116,9 +116,7 @@ describe('the open-model load generator', () => {
   it('measures from the scheduled time a stall that delays sending, which latency from the send misses', async () => {
     // The server shares the generator's event loop: one request blocks it for 1 s, so the
     // arrivals due meanwhile (about 200 of 400) go out late in one batch (coordinated omission,
-    // corrected). The stall is long enough to stand out of a busy machine's own noise: in a full
-    // `npm test` the late batch itself took a few hundred ms to be answered, which a 600 ms stall
-    // did not clear by the factor of two asserted below.
+    // corrected). The stall is long enough to stand out of a busy machine's own noise.
     let requests = 0;
     server = await startServer((_request, response) => {
       if (++requests === 100) {
@@ -136,7 +134,10 @@ describe('the open-model load generator', () => {
     expect(late.length, figures).toBeGreaterThan(100); // ~170 arrivals are due more than 150 ms before the stall ends
     expect(fromScheduled.max, figures).toBeGreaterThan(800);
     expect(fromScheduled.p90, figures).toBeGreaterThan(300);
-    expect(fromSent.p90, figures).toBeLessThan(fromScheduled.p90 / 2);
+    // Both end at the same response, so the time the late batch takes to be answered (long on a
+    // loaded machine: from-sent p90 reached 504 ms with two cores busy) is in both; what only the
+    // scheduled view holds is the wait to be sent — most of the stall.
+    expect(fromScheduled.p90 - fromSent.p90, figures).toBeGreaterThan(300);
   });
 
   it('starts the schedule at originMs', async () => {
