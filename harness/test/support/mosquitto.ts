@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/topology/launch.ts';
+import { refused } from './ports.ts';
 
 /**
  * A real Mosquitto (Debian's `mosquitto` package) for tests: on a free loopback port, anonymous,
@@ -24,17 +24,6 @@ export interface MosquittoServer {
 }
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 export async function startMosquitto(): Promise<MosquittoServer> {
   if (!existsSync(mosquittoBinary))
@@ -66,7 +55,7 @@ export async function startMosquitto(): Promise<MosquittoServer> {
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
       if (exited(started)) throw new Error(`mosquitto exited (${started.exitCode ?? started.signalCode}) before it was ready:\n${log}`);
-      if (await accepts(port)) return;
+      if (!(await refused(port))) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     started.kill('SIGKILL');
