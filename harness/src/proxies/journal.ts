@@ -84,6 +84,17 @@ export class Journal {
     write(this.file, content);
   }
 
+  /**
+   * Drops this run's entry when it lists nothing left to undo — whatever else went wrong in the
+   * run. The entry is kept exactly when a Toxiproxy change could not be undone: a problem
+   * elsewhere (a crashed service whose restart a signal cut short) is no reason to make the next
+   * start or `faultline cleanup` look at this run again.
+   */
+  forgetIfUndone(): void {
+    const entry = this.entries().find((r) => r.runId === this.runId);
+    if (!entry || entry.proxies.length + entry.toxics.length + entry.disabled.length === 0) this.forget();
+  }
+
   /** Drops an entry once everything it lists was undone. */
   forget(runId: string = this.runId): void {
     const content = read(this.file, this.toxiproxy);

@@ -68,7 +68,9 @@ export class FaultsRuntime {
       this.onChange?.({ id, label: this.label(id), action: 'remove', atMs: record.removedAtMs });
     } catch (error) {
       const message = `remove failed: ${error instanceof Error ? error.message : String(error)}`;
-      record.error = record.error ? `${record.error}; ${message}` : message;
+      // Cleanup tries again what the end of the load could not remove; the same failure twice
+      // is one fact.
+      if (!record.error?.endsWith(message)) record.error = record.error ? `${record.error}; ${message}` : message;
       this.onChange?.({ id, label: this.label(id), action: 'remove', atMs: this.elapsedMs(), error: message });
     }
   }

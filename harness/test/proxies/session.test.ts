@@ -116,6 +116,27 @@ describe('the Toxiproxy session of a run', () => {
     expect(entryOf(journal, 'run-a')).toMatchObject({ proxies: [], toxics: [], disabled: [] });
   });
 
+  it('forgets the run once its entry lists nothing left to undo, and only then', async () => {
+    // A run's other problems (a service restart cut short by a signal) are no reason to keep
+    // its entry: only a Toxiproxy change still in place is. Found by the signal trials.
+    const { session, journal } = await runSession('run-a');
+    const other = new Journal(server.url, 'run-b', dir);
+    other.update((entry) => entry.toxics.push({ proxy: 'shared', name: 'theirs' }));
+    await session.populate('a_to_b', '127.0.0.1:1');
+    await session.addToxic('a_to_b', latency('faultline_run-a_slow'));
+    journal.forgetIfUndone();
+    expect(entryOf(journal, 'run-a')?.toxics).toHaveLength(1);
+
+    await session.removeToxic('a_to_b', 'faultline_run-a_slow');
+    journal.forgetIfUndone();
+    expect(entryOf(journal, 'run-a')?.proxies).toEqual(['a_to_b']);
+
+    expect(await session.deleteCreatedProxies()).toEqual([]);
+    journal.forgetIfUndone();
+    expect(entryOf(journal, 'run-a')).toBeUndefined();
+    expect(entryOf(journal, 'run-b')?.toxics).toEqual([{ proxy: 'shared', name: 'theirs' }]);
+  });
+
   it('tolerates removing a toxic that is not there: a typed not-found (404), not a message match', async () => {
     const { session, journal } = await runSession('run-a');
     await session.populate('a_to_b', '127.0.0.1:1');

@@ -53,4 +53,23 @@ describe('the faults runtime', () => {
     expect(await runtime.removeAll()).toEqual([]);
     expect(runtime.list()[0]).toMatchObject({ id: 'f1', removedAtMs: 0 });
   });
+
+  it('tries a failed removal again at cleanup, and records the same failure once', async () => {
+    const { ctx, release } = pendingContext();
+    release();
+    let enables = 0;
+    const failing: FaultContext = {
+      ...ctx,
+      proxies: {
+        ...ctx.proxies,
+        setEnabled: (_proxy, enabled) => (enabled ? (enables++, Promise.reject(new Error('interrupted'))) : Promise.resolve()),
+      },
+    };
+    const runtime = new FaultsRuntime([fault], failing, () => 0);
+    await runtime.apply('f1');
+    expect(await runtime.removeAll()).toEqual(['could not remove fault f1: remove failed: interrupted']);
+    expect(await runtime.removeAll()).toEqual(['could not remove fault f1: remove failed: interrupted']);
+    expect(enables).toBe(2);
+    expect(runtime.list()[0]!.error).toBe('remove failed: interrupted');
+  });
 });
