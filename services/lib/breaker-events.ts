@@ -22,6 +22,10 @@ export interface BreakerEventPage {
   capacity: number;
   /** seq of the newest event recorded, 0 when none yet. */
   lastSeq: number;
+  /** The log's clock when the page was made (the clock of `atEpochMs`): a reader compares it
+   * with its own to place the events on its timeline, whatever the two clocks' difference
+   * (another machine, or a wall clock stepped since the reader started). */
+  nowEpochMs: number;
   /** Events after `after` that were already overwritten: a reader that sees > 0 knows its
    * copy has a gap (it read too rarely for the rate of transitions). */
   missed: number;
@@ -30,7 +34,8 @@ export interface BreakerEventPage {
 
 export const defaultBreakerEventCapacity = 10_000;
 
-/** High-resolution epoch milliseconds, comparable across processes on one machine. */
+/** High-resolution epoch milliseconds. Two processes' readings can differ by what the wall clock
+ * moved since each started (each fixes `timeOrigin` once), so pages carry `nowEpochMs`. */
 export const epochNowMs = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -65,6 +70,6 @@ export class BreakerEventLog {
     const from = Math.max(after + 1, oldestSeq);
     const events: BreakerEvent[] = [];
     for (let seq = from; seq <= lastSeq; seq++) events.push(this.ring[(seq - 1) % this.capacity]!);
-    return { instance: this.instance, capacity: this.capacity, lastSeq, missed: Math.max(0, oldestSeq - (after + 1)), events };
+    return { instance: this.instance, capacity: this.capacity, lastSeq, nowEpochMs: this.now(), missed: Math.max(0, oldestSeq - (after + 1)), events };
   }
 }

@@ -22,6 +22,8 @@ export interface BreakerEventCollectorOptions {
 interface Page {
   instance: string;
   lastSeq: number;
+  /** The service's clock when it answered (absent from older services: taken as ours). */
+  nowEpochMs?: number;
   missed: number;
   events: { seq: number; atEpochMs: number; dependency: string; from: string; to: string }[];
 }
@@ -85,20 +87,21 @@ export class BreakerEventCollector {
 
   private async read(target: BreakerEventTarget): Promise<void> {
     const known = this.cursors.get(target.service);
-    const page = await this.fetch(target, known?.after ?? 0);
-    if (!page) return;
-    const restarted = known !== undefined && known.instance !== page.instance;
+    const first = await this.fetch(target, known?.after ?? 0);
+    if (!first) return;
+    const restarted = known !== undefined && known.instance !== first.page.instance;
     // A restarted service numbers from 1 again and the first page was asked with a stale
     // cursor: ask again from the start.
-    const current = restarted ? await this.fetch(target, 0) : page;
-    if (!current) return;
+    const answer = restarted ? await this.fetch(target, 0) : first;
+    if (!answer) return;
+    const { page: current, offsetMs } = answer;
     const cursor: Cursor = { instance: current.instance, after: known?.after ?? 0, missed: known?.missed ?? 0 };
     if (restarted) cursor.after = 0;
     cursor.missed += current.missed;
     for (const event of current.events) {
       if (event.seq <= cursor.after) continue;
       this.collected.push({
-        atMs: Math.round((event.atEpochMs - this.options.originEpochMs) * 1000) / 1000,
+        atMs: Math.round((event.atEpochMs - offsetMs - this.options.originEpochMs) * 1000) / 1000,
         service: target.service,
         dependency: event.dependency,
         from: event.from,
@@ -109,9 +112,17 @@ export class BreakerEventCollector {
     this.cursors.set(target.service, cursor);
   }
 
-  private async fetch(target: BreakerEventTarget, after: number): Promise<Page | undefined> {
+  /**
+   * One page, with how far the service's clock is ahead of ours: its `nowEpochMs` against the
+   * middle of the request on our clock (the way NTP estimates it; off by at most half the round
+   * trip, a few ms on one machine). Each process fixes its epoch base once, at start, so a
+   * runner that has lived through a wall-clock step or an hour of drift and a service started
+   * a minute ago can disagree by seconds: comparing their raw epochs misplaced every event.
+   */
+  private async fetch(target: BreakerEventTarget, after: number): Promise<{ page: Page; offsetMs: number } | undefined> {
     const timeout = this.options.timeoutMs ?? 1000;
     try {
+      const sentAt = epochNow();
       const response = await this.pools.get(target.url).request({
         path: `/__faultline/breaker-events?after=${after}`,
         method: 'GET',
@@ -120,14 +131,19 @@ export class BreakerEventCollector {
         bodyTimeout: timeout,
       });
       const text = await response.body.text();
+      const receivedAt = epochNow();
       if (response.statusCode !== 200) return undefined;
       const page = JSON.parse(text) as unknown;
-      return isPage(page) ? page : undefined;
+      if (!isPage(page)) return undefined;
+      return { page, offsetMs: page.nowEpochMs === undefined ? 0 : page.nowEpochMs - (sentAt + receivedAt) / 2 };
     } catch {
       return undefined;
     }
   }
 }
+
+/** Our clock, on the same base as `originEpochMs` (run-scenario's epochOf). */
+const epochNow = (): number => performance.timeOrigin + performance.now();
 
 function isPage(value: unknown): value is Page {
   if (typeof value !== 'object' || value === null) return false;
@@ -135,6 +151,7 @@ function isPage(value: unknown): value is Page {
   return (
     typeof page.instance === 'string' &&
     typeof page.missed === 'number' &&
+    (page.nowEpochMs === undefined || typeof page.nowEpochMs === 'number') &&
     Array.isArray(page.events) &&
     page.events.every(
       (e) =>
