@@ -116,8 +116,10 @@ export async function checkScenarioForRun(file: string, options: GateOptions = {
   if (topology) {
     const { target, faults, faultTargets, slos } = check.references;
     if (target) rules.loadTargetExists(target, topology, issues);
+    if (target) rules.loadTargetSpeaksHttp(target, topology, issues);
     for (const reference of faultTargets) rules.faultReferenceExists(reference, topology, issues);
     for (const fault of faults) rules.faultFitsService(fault, topology, issues);
+    for (const fault of faults) rules.httpFaultSpeaksHttp(fault, topology, issues);
     rules.sloLabelsExist(slos, topology, issues);
     rules.sloMetricsAreExposed(slos, topology, issues);
     profiles = checkProfiles(check, topology, options, issues);

@@ -3,7 +3,7 @@ import type { IssueList, Located } from '../document/check.ts';
 import { didYouMean, unknownName } from '../document/suggest.ts';
 import type { FaultSpec, SloSpec } from '../scenario/model.ts';
 import { isServiceSideMetric } from '../scenario/slo-grammar.ts';
-import type { Topology } from '../topology/model.ts';
+import { isTcpService, type Topology } from '../topology/model.ts';
 
 /**
  * The rules that hold a scenario against the topology it will run on (its own, or the one
@@ -19,6 +19,26 @@ export function loadTargetExists(target: Located<string>, topology: Topology, is
   if (!names.includes(target.value)) {
     issues.add(target.path, unknownName('service', target.value, names, ` in topology '${topology.name}'`));
   }
+}
+
+/** The load generator speaks HTTP: its target cannot be a TCP service. */
+export function loadTargetSpeaksHttp(target: Located<string>, topology: Topology, issues: IssueList): void {
+  const service = topology.services.find((s) => s.name === target.value);
+  if (!service || !isTcpService(service)) return;
+  const callers = topology.edges.filter((e) => e.callee === service.name).map((e) => e.caller);
+  const instead = callers.length > 0 ? ` (e.g. ${callers.map((c) => `'${c}'`).join(', ')}, which use${callers.length === 1 ? 's' : ''} it)` : '';
+  issues.add(target.path, `'${service.name}' is a TCP service and the load is HTTP requests: target an HTTP service${instead}`);
+}
+
+/** An http fault on a link needs HTTP on that link: a TCP callee speaks its own protocol. */
+export function httpFaultSpeaksHttp({ path, value: fault }: Located<FaultSpec>, topology: Topology, issues: IssueList): void {
+  if (fault.kind !== 'http' || fault.service !== undefined) return;
+  const callee = topology.services.find((s) => s.name === fault.callee);
+  if (!callee || !isTcpService(callee)) return;
+  issues.add(
+    [...path, 'link'],
+    `'http' faults need an HTTP callee; '${callee.name}' is a TCP service: use a toxic (latency, timeout, reset_peer, limit_data, …) or 'down' on this link`,
+  );
 }
 
 /** A fault's `link` is an edge and its `service` a service (checked even when the rest of the fault is broken). */
@@ -43,7 +63,9 @@ export function faultFitsService({ path, value: fault }: Located<FaultSpec>, top
   if (fault.kind !== 'http' && service.kind !== 'managed') {
     issues.add([...path, 'type'], `'${fault.kind}' needs a service faultline starts (command); '${fault.service}' is external`);
   } else if (fault.kind === 'http' && !(service.kind === 'managed' && service.faultlineAware)) {
-    issues.add([...path, 'type'], `'http' faults need a faultline-aware service (admin hook); '${fault.service}' is not`);
+    const callers = topology.edges.filter((e) => e.callee === fault.service).map((e) => `'${e.caller} -> ${e.callee}'`);
+    const instead = callers.length > 0 ? `; put it on a link instead (e.g. link: ${callers[0]}): the embedded proxy then answers` : '';
+    issues.add([...path, 'service'], `'http' faults with 'service' need a faultline-aware service (admin hook); '${fault.service}' is not${instead}`);
   }
 }
 

@@ -66,6 +66,13 @@ export class ToxiproxyApi {
     await this.call('DELETE', `/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(toxic)}`);
   }
 
+  /** `GET /extensions`: the toxic types faultline's server has beyond Toxiproxy's (a real
+   * Toxiproxy answers 404: it has none). */
+  async extensionToxics(): Promise<string[]> {
+    const body = JSON.parse(await this.call('GET', '/extensions')) as { toxics?: { type: string }[] };
+    return (body.toxics ?? []).map((t) => t.type);
+  }
+
   /** `GET /metrics` (the embedded server's Prometheus text; a real Toxiproxy may have none). */
   metrics(): Promise<string> {
     return this.call('GET', '/metrics');

@@ -139,6 +139,28 @@ export class ToxiproxySession implements ProxyControl {
     }
   }
 
+  /**
+   * Fails (FL_USAGE, before anything is created) unless the server has every extension toxic
+   * named: faultline's own server does, a real Toxiproxy has none. `why` says what needs each.
+   */
+  async requireExtensionToxics(needed: ReadonlyMap<string, string>): Promise<void> {
+    if (needed.size === 0) return;
+    let offered: string[];
+    try {
+      offered = await this.api.extensionToxics();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      offered = [];
+    }
+    const missing = [...needed].filter(([type]) => !offered.includes(type));
+    if (missing.length === 0) return;
+    const what = missing.map(([type, why]) => `${why} needs the '${type}' toxic`).join('; ');
+    throw new FaultlineError(
+      'FL_USAGE',
+      `${what}: an extension of faultline's embedded Toxiproxy, which the Toxiproxy at ${this.api.url} does not have (a real Toxiproxy is TCP-only). Drop --toxiproxy to run on the embedded one, or, for a faultline-aware callee, write the fault with 'service:' (its admin hook) instead of 'link:'`,
+    );
+  }
+
   /** Deletes every proxy this run created (adopted ones stay); a proxy already gone is fine.
    * Returns problems met (empty = clean). */
   async deleteCreatedProxies(): Promise<string[]> {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { FaultlineError } from '../errors.ts';
 import { faultKindOf } from '../faults/index.ts';
+import { httpToxicType } from '../faults/kinds/http.ts';
+import { isTcpService } from '../topology/model.ts';
 import { builtinEngine, type LoadEngine } from '../load/engine.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
 import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
@@ -109,6 +111,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       profile: plan.profile,
       seed: plan.seed,
       ...(options.toxiproxyUrl ? { toxiproxyUrl: options.toxiproxyUrl } : {}),
+      requiredToxics: requiredExtensionToxics(plan),
       ...(journal ? { journal } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onServiceOutput ? { onOutput: options.onServiceOutput } : {}),
@@ -158,7 +161,9 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       // A service of the user's that is not faultline-aware has no /metrics of ours to read
       // (validate refuses the SLOs that would need them): it is not polled for one.
       targets: () =>
-        plan.topology.services.filter((s) => s.kind === 'external' || s.faultlineAware).map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
+        plan.topology.services
+          .filter((s) => !isTcpService(s) && (s.kind === 'external' || s.faultlineAware))
+          .map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
       intervalMs: plan.scrapeIntervalMs,
       originMs,
       now: () => clock.now(),
@@ -224,11 +229,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     options.signal?.removeEventListener('abort', stopTimeline);
     phase = 'teardown'; // for a signal from now on; one already noted keeps its place
     events?.onPhase?.('cleanup');
-    if (faults) problems.push(...(await faults.removeAll()));
+    // A second try at what the end of the load could not remove; its failure is listed once.
+    if (faults) for (const problem of await faults.removeAll()) if (!problems.includes(problem)) problems.push(problem);
     await scraper?.stop();
     await breakerEvents?.close();
     if (stack) problems.push(...(await stack.teardown()));
-    if (journal && problems.length === 0) journal.forget();
+    journal?.forgetIfUndone();
     options.signal?.removeEventListener('abort', noteInterruption);
   }
   // recording.problems is `problems` itself, so what cleanup met above is already in it.
@@ -236,6 +242,16 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   // A signal during teardown, after a complete load: the run still did not end on its own.
   if (interruption && recording.status === 'completed') recording = { ...recording, status: 'interrupted', interruption };
   return recording;
+}
+
+/** Extension toxics the plan's faults need, each with the first fault that needs it. */
+function requiredExtensionToxics(plan: Plan): Map<string, string> {
+  const needed = new Map<string, string>();
+  for (const fault of plan.faults) {
+    if (fault.kind === 'http' && fault.service === undefined && !needed.has(httpToxicType))
+      needed.set(httpToxicType, `the http fault '${fault.id}' on link ${fault.caller} -> ${fault.callee}`);
+  }
+  return needed;
 }
 
 /** The services whose breaker events can be read: faultline-aware ones launched with an admin

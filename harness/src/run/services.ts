@@ -1,7 +1,7 @@
 import { FaultlineError } from '../errors.ts';
-import { launchService, type RunningService } from '../topology/launch.ts';
+import { acceptsConnections, launchService, type RunningService } from '../topology/launch.ts';
 import type { ServiceExit } from '../model/events.ts';
-import type { ManagedService, Topology, TopologyService } from '../topology/model.ts';
+import { isTcpService, type ManagedService, type Topology, type TopologyService } from '../topology/model.ts';
 
 export interface ServiceSetOptions {
   profile: string;
@@ -34,8 +34,19 @@ export class ServiceSet {
   async start(service: TopologyService, callees: Record<string, string>): Promise<void> {
     if (this.options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted while starting the system');
     this.envs.set(service.name, { HOST: '127.0.0.1', FAULTLINE_PROFILE: this.options.profile, FAULTLINE_SEED: String(this.options.seed), ...callees });
-    if (service.kind === 'external') this.urls.set(service.name, service.url.replace(/\/$/, ''));
-    else await this.launch(service, undefined);
+    if (service.kind === 'managed') {
+      await this.launch(service, undefined);
+      return;
+    }
+    // A TCP dependency the caller will connect to must be there: checked now, before its
+    // callers start (an HTTP one is the caller's business, as it is in production).
+    if (isTcpService(service) && !(await acceptsConnections(service.url, 3000))) {
+      throw new FaultlineError(
+        'FL_SERVICE_START',
+        `TCP service ${service.name} at ${service.url.slice('tcp://'.length)} accepts no connection: is it running?`,
+      );
+    }
+    this.urls.set(service.name, service.url.replace(/\/$/, ''));
   }
 
   /** Direct base URL of a service (not through a proxy). */

@@ -18,6 +18,9 @@ export interface StackOptions {
   seed: number;
   /** External Toxiproxy URL; undefined = embedded. */
   toxiproxyUrl?: string;
+  /** Extension toxics the run needs (type → what needs it): checked on an external Toxiproxy
+   * before anything is created there (the embedded one has them all). */
+  requiredToxics?: ReadonlyMap<string, string>;
   /** Journal of changes to an external Toxiproxy (undefined for the embedded one). */
   journal?: Journal;
   signal?: AbortSignal;
@@ -52,7 +55,9 @@ export interface Stack {
 async function connectToxiproxy(options: StackOptions, started: (embedded: EmbeddedToxiproxyHandle) => void): Promise<ToxiproxySession> {
   if (options.toxiproxyUrl) {
     const unreachableHint = 'start it or drop --toxiproxy to use the embedded one';
-    return ToxiproxySession.connect(options.toxiproxyUrl, { unreachableHint, ...(options.journal ? { journal: options.journal } : {}) });
+    const session = await ToxiproxySession.connect(options.toxiproxyUrl, { unreachableHint, ...(options.journal ? { journal: options.journal } : {}) });
+    await session.requireExtensionToxics(options.requiredToxics ?? new Map());
+    return session;
   }
   const embedded = await startEmbeddedToxiproxy(options.seed);
   started(embedded);

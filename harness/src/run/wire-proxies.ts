@@ -1,7 +1,7 @@
 import { FaultlineError } from '../errors.ts';
 import type { ProxyState } from '../proxies/api.ts';
 import type { ToxiproxySession } from '../proxies/session.ts';
-import { calleeEnv, calleeEnvTemplates, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
+import { calleeEnv, calleeEnvTemplates, isTcpService, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
 
 function hostPort(url: string): string {
   const parsed = new URL(url);
@@ -55,7 +55,11 @@ export async function wireProxies(
         { cause: error },
       );
     });
-    Object.assign(env, calleeEnv(edge, session.addressOf(proxy)));
+    // A TCP callee's proxy is no HTTP address: `{url}` is tcp://host:port (templates such as
+    // 'redis://{host}:{port}' give a client's own form).
+    const address = session.addressOf(proxy);
+    const callee = topology.services.find((s) => s.name === edge.callee);
+    Object.assign(env, calleeEnv(edge, callee && isTcpService(callee) ? address.replace(/^http:/, 'tcp:') : address));
   }
   return env;
 }

@@ -40,7 +40,8 @@ export function faultWithinLoad({ path, value: fault }: Located<FaultSpec>, dura
 }
 
 export function httpFaultDoesSomething({ path, value: fault }: Located<FaultSpec>, issues: IssueList): void {
-  if (fault.kind === 'http' && fault.status === 0 && fault.delayMs === 0) issues.add(path, "an http fault needs a 'status', a 'delay' or both");
+  if (fault.kind === 'http' && fault.status === 0 && fault.delayMs === 0 && !fault.abort)
+    issues.add(path, "an http fault needs a 'status', a 'delay' or both (or, on a link, 'abort: true')");
 }
 
 export function toxicAttributesAreUsable({ path, value: fault }: Located<FaultSpec>, issues: IssueList): void {

@@ -22,7 +22,8 @@ export function faultEvidence(faults: readonly FaultRecord[], scrapes: ScrapeInd
 }
 
 function evidenceSeries(fault: FaultRecord, scrapes: ScrapeIndex): IndexedSeries[] {
-  if (fault.kind === 'toxic' || fault.kind === 'down') {
+  // An http fault on a link (`caller -> callee`) is a link fault; on a service, a service fault.
+  if (fault.kind === 'toxic' || fault.kind === 'down' || (fault.kind === 'http' && fault.target.includes('->'))) {
     const [caller, callee, ...extra] = fault.target.split('->').map((part) => part.trim());
     if (!caller || !callee || extra.length > 0) return [];
     return scrapes.series('dependency_attempts_total', { service: caller, dependency: callee });

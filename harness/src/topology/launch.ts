@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultlineError } from '../errors.ts';
 import { adminHeadersFor, adminSecretEnv, newAdminSecret } from './admin-secret.ts';
 import { boundedLines } from './bounded-lines.ts';
-import { readyLineMatcher, type ManagedService } from './model.ts';
+import { isTcpService, readyLineMatcher, type ManagedService } from './model.ts';
 
 export interface LaunchOptions {
   service: ManagedService;
@@ -99,10 +99,11 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
     env['FAULTLINE_PARENT_WATCH'] = 'stdin';
     env['HOST'] = options.env['HOST'] ?? service.env['HOST'] ?? '127.0.0.1';
   }
-  const pickedUrl = service.faultlineAware ? undefined : `http://127.0.0.1:${port}`;
+  const pickedUrl = service.faultlineAware ? undefined : `${isTcpService(service) ? 'tcp' : 'http'}://127.0.0.1:${port}`;
   const isReadyLine = service.readyLine === undefined ? undefined : readyLineMatcher(service.readyLine);
 
-  const [command, ...args] = service.command;
+  // `{port}` in an argument: for programs that take their port as an option (redis-server --port).
+  const [command, ...args] = service.command.map((arg) => arg.replaceAll('{port}', String(port)));
   if (!command) throw new FaultlineError('FL_SERVICE_START', `service ${service.name}: empty command`);
   const child = spawn(command, args, { cwd: service.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const tail: string[] = [];
@@ -172,10 +173,11 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
     }
     if (child.exitCode !== null || child.signalCode !== null)
       return fail('FL_SERVICE_START', `exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
-    if (await isHealthy(url + service.health)) break;
+    if (isTcpService(service) ? await acceptsConnections(url) : await isHealthy(url + service.health)) break;
     if (Date.now() > deadline) {
       const hint = service.faultlineAware ? '' : ` (it was given ${service.portEnv}=${port}; does it listen on 127.0.0.1 at that port?)`;
-      return fail('FL_SERVICE_START', `was not healthy at ${url}${service.health} within ${startTimeoutMs} ms${hint}`);
+      const check = isTcpService(service) ? `accepted no connection at ${url}` : `was not healthy at ${url}${service.health}`;
+      return fail('FL_SERVICE_START', `${check} within ${startTimeoutMs} ms${hint}`);
     }
     await sleep(healthPollMs);
   }
@@ -221,6 +223,21 @@ function parseReadyLine(line: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A TCP service's readiness: its port accepts a connection (closed again at once). */
+export async function acceptsConnections(url: string, timeoutMs = 1000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 async function isHealthy(url: string): Promise<boolean> {

@@ -15,13 +15,18 @@ import { topologyDocument, topologyEdgeDocument, topologyServiceDocument } from 
 import type { TopologyEdgeDocument, TopologyServiceDocument } from './schema.ts';
 
 function toService(name: string, doc: TopologyServiceDocument, baseDir: string): TopologyService {
-  const health = doc.health ?? '/health';
+  const tcp = doc.address !== undefined || doc.protocol === 'tcp';
+  // A TCP service has no health route: a connection to its port is the check.
+  const health = tcp ? '' : (doc.health ?? '/health');
+  const protocol = tcp ? { protocol: 'tcp' as const } : {};
+  if (doc.address) return { kind: 'external', name, health, ...protocol, url: `tcp://${doc.address}` };
   if (doc.url) return { kind: 'external', name, health, url: doc.url.replace(/\/+$/, '') };
   const [program = '', ...args] = doc.command ?? [];
   return {
     kind: 'managed',
     name,
     health,
+    ...protocol,
     // `node` means the Node running faultline, so a topology works whatever is on PATH.
     command: [program === 'node' ? process.execPath : program, ...args],
     env: { ...doc.env },
@@ -71,6 +76,7 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
   for (const service of located) {
     rules.serviceStartsOneWay(service, issues);
     rules.managedFieldsNeedCommand(service, issues);
+    rules.protocolFitsService(service, issues);
     rules.portIsFaultlines(service, issues);
     rules.readyLineCompiles(service, issues);
   }

@@ -20,8 +20,20 @@ export type TopologyService = ManagedService | ExternalService;
 
 interface ServiceBase {
   name: string;
-  /** Route answered with 2xx when the service is ready, e.g. `/health`. */
+  /** Route answered with 2xx when the service is ready, e.g. `/health`; unused for a TCP
+   * service (a connection to its port is the check). */
   health: string;
+  /**
+   * `tcp`: a dependency that is not an HTTP service (a database, a cache, a broker). It is ready
+   * when its port accepts a connection; its edges carry whatever it speaks, so every toxic
+   * applies but HTTP faults do not; it is never a load target. Absent: HTTP.
+   */
+  protocol?: 'http' | 'tcp';
+}
+
+/** Whether a service speaks some TCP protocol of its own rather than HTTP. */
+export function isTcpService(service: { protocol?: 'http' | 'tcp' | undefined }): boolean {
+  return service.protocol === 'tcp';
 }
 
 /** A dependency edge; `env`, when present, replaces the caller's default `<CALLEE>_URL`. */
@@ -33,7 +45,8 @@ export interface TopologyEdge extends Link {
 /** A service the runner starts as a child process, on a free port. */
 export interface ManagedService extends ServiceBase {
   kind: 'managed';
-  /** argv to start it; `process.execPath` stands for `node`. Its port comes in env `portEnv`. */
+  /** argv to start it; `process.execPath` stands for `node`. Its port comes in env `portEnv`,
+   * and in place of `{port}` in any argument (for programs that take it as an option). */
   command: readonly string[];
   /** The variable the service reads its port from (`PORT`); faultline picks a free port. */
   portEnv: string;
@@ -53,6 +66,7 @@ export interface ManagedService extends ServiceBase {
 /** A service already running somewhere the harness can reach. */
 export interface ExternalService extends ServiceBase {
   kind: 'external';
+  /** `http(s)://host:port`, or `tcp://host:port` for a TCP service given by `address`. */
   url: string;
 }
 

@@ -5,10 +5,26 @@ import type { TopologyServiceDocument } from './schema.ts';
 
 /** Cross-field rules of a topology file; each one small, named, and reporting located issues. */
 
+const oneWay = "'command' (started by faultline), 'url' (an HTTP service already running) or 'address' (a TCP service already running)";
+
 export function serviceStartsOneWay(service: Located<TopologyServiceDocument>, issues: IssueList): void {
-  const { command, url } = service.value;
-  if (command && url) issues.add([...service.path, 'url'], "give either 'command' (started by faultline) or 'url' (already running), not both", 'key');
-  if (!command && !url) issues.add(service.path, "needs 'command' (started by faultline) or 'url' (already running)", 'key');
+  const given = (['command', 'url', 'address'] as const).filter((key) => service.value[key] !== undefined);
+  if (given.length > 1) issues.add([...service.path, given[1]!], `give one of ${oneWay}, not ${given.map((k) => `'${k}'`).join(' and ')}`, 'key');
+  if (given.length === 0) issues.add(service.path, `needs ${oneWay}`, 'key');
+}
+
+/** A TCP service has no health route and no admin hook; `url` is HTTP and `address` is TCP. */
+export function protocolFitsService(service: Located<TopologyServiceDocument>, issues: IssueList): void {
+  const { protocol, address, url } = service.value;
+  if (address !== undefined && protocol === 'http')
+    issues.add([...service.path, 'protocol'], "'address' is a TCP service; give an HTTP service as 'url: http://host:port'", 'key');
+  if (url !== undefined && protocol === 'tcp')
+    issues.add([...service.path, 'protocol'], "a 'url' is an HTTP service; give a TCP service as 'address: host:port'", 'key');
+  if (protocol !== 'tcp' && address === undefined) return;
+  if (service.value.health !== undefined)
+    issues.add([...service.path, 'health'], "a TCP service is checked by connecting to its port; 'health' is a route of an HTTP service", 'key');
+  if (service.value.faultlineAware !== undefined)
+    issues.add([...service.path, 'faultlineAware'], "a TCP service cannot be faultline-aware: that is an HTTP service's admin hook and metrics", 'key');
 }
 
 export function managedFieldsNeedCommand(service: Located<TopologyServiceDocument>, issues: IssueList): void {

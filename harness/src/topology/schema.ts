@@ -20,8 +20,10 @@ const templateText = z.string().regex(/^(?:[^{}]|\{(?:url|host|port)\})+$/, {
 
 export const topologyServiceDocument = z.strictObject({
   command: z
-    .array(z.string().min(1))
+    // Arguments may be empty (`redis-server --save ''`); the program may not.
+    .array(z.string())
     .min(1)
+    .refine((argv) => argv[0] !== '', { error: 'the program (the first element) must not be empty', path: [0] })
     .optional()
     .meta({ description: "argv to start the service; 'node' stands for the running Node. Its port comes in env PORT (see portEnv)." }),
   url: z
@@ -29,6 +31,17 @@ export const topologyServiceDocument = z.strictObject({
     .regex(/^https?:\/\/[^\s/]+/, { error: (iss) => `expected an http(s) URL such as 'http://127.0.0.1:9000'; got ${JSON.stringify(iss.input)}` })
     .optional()
     .meta({ description: 'Address of a service that is already running (instead of command).' }),
+  address: z
+    .string()
+    .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+      error: (iss) => `expected host:port of a TCP service such as '127.0.0.1:6379'; got ${JSON.stringify(iss.input)}`,
+    })
+    .optional()
+    .meta({ description: 'host:port of a TCP service that is already running (a database, a cache, a broker), instead of command or url.' }),
+  protocol: z.enum(['http', 'tcp']).optional().meta({
+    description:
+      "What the service speaks: http (default; its health route is polled) or tcp (ready when its port accepts a connection; every toxic applies to its edges, HTTP faults do not). 'address' implies tcp.",
+  }),
   health: z
     .string()
     .regex(/^\//, { error: (iss) => `expected a route starting with '/'; got ${JSON.stringify(iss.input)}` })

@@ -77,7 +77,12 @@ describe.each(Object.keys(setups) as Array<keyof typeof setups>)('a broker outag
         await new Promise((resolve) => setTimeout(resolve, 8));
       }
       await until(() => outbox.pending === 0, 30_000, 'outbox drained');
-      await until(() => sent.outbox.every((id) => delivered.outbox.has(id)), 15_000, 'every outbox message delivered');
+      await until(() => sent.outbox.every((id) => delivered.outbox.has(id)), 15_000, 'every outbox message delivered').catch((error: Error) => {
+        // Which messages, by when they were sent (0–49 before the outage, 50–99 during, 100–149
+        // after), tells a lost subscription from a lost queue from a lost in-flight message.
+        const missing = sent.outbox.flatMap((id, i) => (delivered.outbox.has(id) ? [] : [i]));
+        throw new Error(`${error.message} (${name}): ${missing.length} never arrived, sent at i = ${missing.join(', ')}`);
+      });
       // Give fire-and-forget the same chance to arrive before counting its losses.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const lost = sent.fireAndForget.filter((id) => !delivered.fireAndForget.has(id)).length;

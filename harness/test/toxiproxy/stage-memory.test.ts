@@ -74,6 +74,7 @@ describe('a toxic stage on a long-lived connection', () => {
       onStageFailure: (error) => {
         throw error;
       },
+      reply: () => undefined,
     });
     stage.start();
     await feed(stage, 20_000); // warm-up: JIT, queue arrays at their working size

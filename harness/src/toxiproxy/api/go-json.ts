@@ -34,7 +34,7 @@ function goSyntaxError(text: string, v8Message: string): string {
 }
 
 /** The Go types our request structs use. */
-export type GoType = 'string' | 'bool' | 'float32' | 'int64' | 'int' | 'object';
+export type GoType = 'string' | 'bool' | 'float32' | 'float64' | 'int64' | 'int' | 'object';
 
 function jsonKind(value: unknown): string {
   if (typeof value === 'string') return 'string';
@@ -50,6 +50,7 @@ function fits(value: unknown, type: GoType): boolean {
     case 'bool':
       return typeof value === 'boolean';
     case 'float32':
+    case 'float64':
       return typeof value === 'number';
     case 'int64':
     case 'int':

@@ -1,6 +1,6 @@
 import type { Handler } from './context.ts';
 import { createProxy, deleteProxy, getProxy, listProxies, populate, updateProxy } from './routes/proxies.ts';
-import { metrics, reset, version } from './routes/server.ts';
+import { extensions, metrics, reset, version } from './routes/server.ts';
 import { createToxic, deleteToxic, getToxic, listToxics, updateToxic } from './routes/toxics.ts';
 
 interface Route {
@@ -18,6 +18,8 @@ function route(path: string, methods: Record<string, Handler>): Route {
 const routes: readonly Route[] = [
   route('/reset', { POST: reset }),
   route('/version', { GET: version }),
+  // faultline's own (see routes/server.ts); Toxiproxy has no such route.
+  route('/extensions', { GET: extensions }),
   route('/metrics', { '*': metrics }),
   route('/populate', { POST: populate }),
   route('/proxies', { GET: listProxies, POST: createProxy }),

@@ -38,6 +38,7 @@ export function decodeNewToxic(body: unknown, chains: ToxicChains): ActiveToxic 
   const kind = toxicKind(type);
   if (!kind) throw new ApiError('invalid toxic type', 400);
   if (chains.find(name)) throw new ApiError('toxic already exists', 409);
+  if (kind.streams && !kind.streams.includes(direction)) throw new ApiError(`the ${type} toxic works on the ${kind.streams.join(' and ')} stream only`, 400);
   const attributes = decodeAttributes(kind, envelope.attributes ?? null);
   const toxicity = (envelope.toxicity as number | undefined) ?? 1;
   checkRanges(kind, toxicity, attributes);

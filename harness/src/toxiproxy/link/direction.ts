@@ -12,6 +12,8 @@ export interface DirectionOwner {
   onDirectionEnded(direction: LinkDirection): void;
   /** A toxic closed the connection (or must, because it was removed: timeout). */
   onToxicClose(direction: LinkDirection): void;
+  /** A toxic of `from` answers: bytes for the other direction (see StageIO.reply). */
+  onReply(from: LinkDirection, data: Buffer, close: boolean): void;
   onFailure(error: unknown): void;
 }
 
@@ -67,6 +69,25 @@ export class LinkDirection implements StageOwner {
     this.owner.onFailure(error);
   }
 
+  reply(data: Buffer, close: boolean): void {
+    this.owner.onReply(this, data, close);
+  }
+
+  /**
+   * Bytes a toxic of the other direction sends back, taken as if this direction's source had
+   * just sent them: after what it already read, before its toxics. With `close`, the connection
+   * closes once they reach the sink.
+   */
+  inject(data: Buffer, close: boolean): void {
+    if (this.finished) return;
+    const head = this.stages[0];
+    // In pipe mode the source writes to the same socket; the injected bytes go between two of
+    // its writes, which is in order for an answer to a request the server never saw.
+    const target = head && !head.finished ? head.queue : this.sink;
+    target.push({ data, atMs: performance.now() });
+    if (close) target.push({ end: 'close' });
+  }
+
   addToxic(toxic: ActiveToxic): Promise<void> {
     return this.change(() => {
       this.appendStage(toxic);
@@ -89,7 +110,7 @@ export class LinkDirection implements StageOwner {
       const stage = this.stages[index]!;
       await stage.interrupt();
       if (this.finished) return;
-      if (toxic.kind.closesOnRemove && stage.applied && !stage.finished) {
+      if (stage.applied && !stage.finished && stage.closesOnRemove()) {
         stage.stop();
         this.owner.onToxicClose(this);
         return;

@@ -96,6 +96,10 @@ export class Link implements DirectionOwner {
     this.flushTimer.unref();
   }
 
+  onReply(from: LinkDirection, data: Buffer, close: boolean): void {
+    (from === this.upstream ? this.downstream : this.upstream).inject(data, close);
+  }
+
   onFailure(): void {
     this.destroy();
   }

@@ -1,5 +1,5 @@
 import type { Random } from '../random.ts';
-import type { StageIO } from '../toxics/toxic.ts';
+import type { StageIO, ToxicKind } from '../toxics/toxic.ts';
 import type { ActiveToxic } from '../proxy/active-toxic.ts';
 import { isEnd, type Chunk, type StreamEnd, type Target } from './chunk.ts';
 import { runHolding } from './hold.ts';
@@ -11,6 +11,8 @@ export interface StageOwner {
   readonly random: Random;
   /** The stage's code threw: a bug, but it must cost one connection, not the server. */
   onStageFailure(error: unknown): void;
+  /** Bytes for the opposite direction, as if its source had sent them (see StageIO.reply). */
+  reply(data: Buffer, close: boolean): void;
 }
 
 /** One run of a toxic on a stage: from (re)start to interruption or the end of the stream. */
@@ -80,6 +82,12 @@ export class Stage {
     await run.done;
   }
 
+  /** Whether removing the toxic must close this connection (see ToxicKind.closesOnRemoveIf). */
+  closesOnRemove(): boolean {
+    const kind = this.toxic.kind as ToxicKind;
+    return kind.closesOnRemove === true || kind.closesOnRemoveIf?.(this.state) === true;
+  }
+
   /** Stops the toxic for good (the connection is gone): timers cleared, nothing forwarded. */
   stop(): void {
     this.finished = true;
@@ -126,6 +134,9 @@ export class Stage {
       },
       closeLink(): void {
         stage.finishWith({ end: 'close' });
+      },
+      reply(data: Buffer, options: { close?: boolean } = {}): void {
+        if (!stage.finished) stage.owner.reply(data, options.close === true);
       },
       sleepUntil(deadlineMs: number): Promise<boolean> {
         return waitUnlessInterrupted(run, false, (settle) => {

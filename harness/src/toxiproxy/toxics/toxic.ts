@@ -1,13 +1,14 @@
 import type { Chunk } from '../link/chunk.ts';
 import type { Random } from '../random.ts';
 
-/** A toxic's attributes: every one an integer, keyed by its API name (e.g. `latency`). */
+/** A toxic's attributes, keyed by their API name (e.g. `latency`): integers, as Toxiproxy's are,
+ * but for a share (`rate`) of faultline's own `http` toxic. */
 export type Attributes = Readonly<Record<string, number>>;
 
 /** One attribute of a toxic type, with the Go type Toxiproxy declares (used in error messages). */
 export interface AttributeSpec {
   readonly name: string;
-  readonly goType: 'int64' | 'int';
+  readonly goType: 'int64' | 'int' | 'float64';
 }
 
 /**
@@ -31,6 +32,12 @@ export interface StageIO<S = unknown> {
   readonly random: Random;
   /** Per connection-direction state that survives updates of the toxic (see `newState`). */
   readonly state: S;
+  /**
+   * Sends bytes back the way they came, as if the other end had sent them: into the opposite
+   * direction, before its toxics, after what that direction has already read. With `close`, the
+   * connection is closed once they are through. (The `http` toxic answers requests with it.)
+   */
+  reply(data: Buffer, options?: { close?: boolean }): void;
 }
 
 /** What every toxic type declares. One file per type, one registry line. */
@@ -49,6 +56,14 @@ interface ToxicKindBase<S> {
   newState?(): S;
   /** Removing the toxic closes every connection it was applied to (timeout). */
   readonly closesOnRemove?: boolean;
+  /** Removing the toxic closes the connections whose state says so (the `http` toxic, in the
+   * middle of a request it answered itself: the rest of it must not reach the server). */
+  closesOnRemoveIf?(state: S): boolean;
+  /** The streams it works on, when not both (the `http` toxic reads requests: upstream). */
+  readonly streams?: readonly ('upstream' | 'downstream')[];
+  /** Not Toxiproxy's: a faultline extension, listed by `GET /extensions` and refused by a real
+   * Toxiproxy. */
+  readonly extension?: { readonly description: string };
   /** Connections opened while the toxic exists are closed with RST (SO_LINGER 0). */
   readonly resetsPeer?: boolean;
 }
