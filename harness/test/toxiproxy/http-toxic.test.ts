@@ -109,6 +109,19 @@ describe("the embedded Toxiproxy's http toxic", () => {
     expect(back.seen).toEqual([{ method: 'POST', path: '/p', bodyBytes: 100_000 }]);
   });
 
+  it('removed in the middle of a request it is answering, closes that connection: the rest never reaches the server', async () => {
+    const { server, back, proxy } = await setup({ status: 503, rate: 1 });
+    const socket = await client(proxy.port);
+    const received = receiveAll(socket);
+    socket.write('POST /half HTTP/1.1\r\nhost: x\r\ncontent-length: 20\r\n\r\n0123456789');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await api(server.url, 'DELETE', '/proxies/web/toxics/answer')).status).toBe(204);
+    socket.write('abcdefghij');
+    const ending = await received;
+    expect(ending.data.toString('latin1')).not.toContain('HTTP/1.1');
+    expect(back.seen).toEqual([]);
+  });
+
   it('aborts: closes the connection without an answer, and the server never sees the request', async () => {
     const { back, proxy } = await setup({ abort: 1, rate: 1 });
     const outcome = await request(`http://127.0.0.1:${proxy.port}/gone`).then(
