@@ -11,9 +11,10 @@ export interface BreakerEventTarget {
 export interface BreakerEventCollectorOptions {
   /** The services to read now; asked at every poll (a relaunched service has a new secret). */
   targets: () => readonly BreakerEventTarget[];
-  /** t = 0 of the load as epoch milliseconds on the services' clock
-   * (`performance.timeOrigin + performance.now()`, the same machine). */
-  originEpochMs: number;
+  /** t = 0 of the load on the runner's monotonic clock (`now`'s reading). */
+  originMs: number;
+  /** The runner's monotonic clock, ms. Default `performance.now()`. */
+  now?: () => number;
   /** Per-request time limit, ms. Default 1000. */
   timeoutMs?: number;
 }
@@ -101,7 +102,7 @@ export class BreakerEventCollector {
     for (const event of current.events) {
       if (event.seq <= cursor.after) continue;
       this.collected.push({
-        atMs: Math.round((event.atEpochMs - offsetMs - this.options.originEpochMs) * 1000) / 1000,
+        atMs: Math.round((event.atEpochMs - offsetMs - this.options.originMs) * 1000) / 1000,
         service: target.service,
         dependency: event.dependency,
         from: event.from,
@@ -113,16 +114,21 @@ export class BreakerEventCollector {
   }
 
   /**
-   * One page, with how far the service's clock is ahead of ours: its `nowEpochMs` against the
-   * middle of the request on our clock (the way NTP estimates it; off by at most half the round
-   * trip, a few ms on one machine). Each process fixes its epoch base once, at start, so a
-   * runner that has lived through a wall-clock step or an hour of drift and a service started
-   * a minute ago can disagree by seconds: comparing their raw epochs misplaced every event.
+   * One page, with the offset from the service's clock to the runner's monotonic one: the
+   * page's `nowEpochMs` against the middle of the request on our clock (the way NTP estimates
+   * it; off by at most half the round trip, a few ms on one machine). The runner never compares
+   * an epoch of its own: each process fixes its epoch base once, at start, and a virtual machine
+   * paused and resumed (a snapshot) steps the wall clock but not the monotonic one, so a runner
+   * that has lived through that and a service started since disagree by the pause. That is how
+   * the stability bench saw every dispatch-outage breaker transition ~20 s late, out of its
+   * window, in one long process. A service that sends no clock (older ones) is taken to read
+   * the wall clock now.
    */
   private async fetch(target: BreakerEventTarget, after: number): Promise<{ page: Page; offsetMs: number } | undefined> {
     const timeout = this.options.timeoutMs ?? 1000;
+    const now = this.options.now ?? (() => performance.now());
     try {
-      const sentAt = epochNow();
+      const sentAt = now();
       const response = await this.pools.get(target.url).request({
         path: `/__faultline/breaker-events?after=${after}`,
         method: 'GET',
@@ -131,19 +137,17 @@ export class BreakerEventCollector {
         bodyTimeout: timeout,
       });
       const text = await response.body.text();
-      const receivedAt = epochNow();
+      const receivedAt = now();
+      const wallNow = Date.now();
       if (response.statusCode !== 200) return undefined;
       const page = JSON.parse(text) as unknown;
       if (!isPage(page)) return undefined;
-      return { page, offsetMs: page.nowEpochMs === undefined ? 0 : page.nowEpochMs - (sentAt + receivedAt) / 2 };
+      return { page, offsetMs: (page.nowEpochMs ?? wallNow) - (sentAt + receivedAt) / 2 };
     } catch {
       return undefined;
     }
   }
 }
-
-/** Our clock, on the same base as `originEpochMs` (run-scenario's epochOf). */
-const epochNow = (): number => performance.timeOrigin + performance.now();
 
 function isPage(value: unknown): value is Page {
   if (typeof value !== 'object' || value === null) return false;

@@ -135,7 +135,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     const originMs = clock.now() + engine.startLeadMs;
     const elapsed = () => clock.now() - originMs;
     elapsedMs = elapsed;
-    const collector = new BreakerEventCollector({ targets: () => eventTargets(plan, live), originEpochMs: epochOf(clock, originMs) });
+    const collector = new BreakerEventCollector({ targets: () => eventTargets(plan, live), originMs, now: () => clock.now() });
     breakerEvents = collector;
     const runtime = new FaultsRuntime(
       plan.faults,
@@ -265,11 +265,13 @@ function eventTargets(plan: Plan, stack: Stack): BreakerEventTarget[] {
   return targets;
 }
 
-/** The runner's origin on the services' clock: epoch ms as `performance.timeOrigin +
- * performance.now()` reads it in every process of this machine. Taken as an offset from now,
- * so it holds whatever monotonic clock the runner was given. */
+/** The runner's origin as epoch ms on the wall clock as it reads now, which is what a process
+ * started for this run (k6) reads: not `performance.timeOrigin + performance.now()`, whose base
+ * this process fixed at its start and which a wall-clock step since (a virtual machine resumed
+ * from a snapshot) leaves behind. Taken as an offset from now, so it holds whatever monotonic
+ * clock the runner was given. */
 function epochOf(clock: Clock, monotonicMs: number): number {
-  return performance.timeOrigin + performance.now() + (monotonicMs - clock.now());
+  return Date.now() + (monotonicMs - clock.now());
 }
 
 /** Unrecorded load at the first stage's rate (at least 5/s), then t = 0 of the run. */

@@ -144,7 +144,8 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
     );
   };
 
-  const deadline = Date.now() + startTimeoutMs;
+  // Monotonic: a wall-clock step during start-up must not cut it short or stretch it.
+  const deadline = performance.now() + startTimeoutMs;
   const timeout = sleep(startTimeoutMs, 'timeout' as const, { ref: false });
   const aborted = abortPromise(options.signal);
   const started = await Promise.race([
@@ -174,7 +175,7 @@ async function launchOnce(options: LaunchOptions): Promise<RunningService> {
     if (child.exitCode !== null || child.signalCode !== null)
       return fail('FL_SERVICE_START', `exited before it was healthy (code ${child.exitCode}, signal ${child.signalCode})`);
     if (isTcpService(service) ? await acceptsConnections(url) : await isHealthy(url + service.health)) break;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       const hint = service.faultlineAware ? '' : ` (it was given ${service.portEnv}=${port}; does it listen on 127.0.0.1 at that port?)`;
       const check = isTcpService(service) ? `accepted no connection at ${url}` : `was not healthy at ${url}${service.health}`;
       return fail('FL_SERVICE_START', `${check} within ${startTimeoutMs} ms${hint}`);
