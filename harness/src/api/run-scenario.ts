@@ -28,6 +28,9 @@ export interface RunScenarioOptions {
   toxiproxyUrl?: string;
   /** Topology file overriding the scenario's. */
   topology?: string;
+  /** `mqtt://host:port` of a broker already running, in place of the topology's own (the
+   * embedded one by default). */
+  broker?: string;
   /** The project's scenarios folder, where a scenario name is looked for before the built-in
    * catalog; default: faultline.config.json's `scenarios`, else `./scenarios`. */
   scenarios?: string;
@@ -80,10 +83,13 @@ export interface RunScenarioOutcome {
 }
 
 /** Admits a scenario through the validation gate and compiles it into its plan; starts nothing. */
-export async function planScenario(options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology' | 'scenarios'>): Promise<Plan> {
+export async function planScenario(
+  options: Pick<RunScenarioOptions, 'scenario' | 'profile' | 'seed' | 'timeScale' | 'topology' | 'broker' | 'scenarios'>,
+): Promise<Plan> {
   const ref = typeof options.scenario === 'string' ? options.scenario : options.scenario.file;
   const { scenario, topology } = await admitScenario(ref, {
     ...(options.topology !== undefined ? { topology: options.topology } : {}),
+    ...(options.broker !== undefined ? { broker: options.broker } : {}),
     ...(options.profile !== undefined ? { profiles: [options.profile] } : {}),
     ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
   });

@@ -28,9 +28,23 @@ export interface ProxyControl {
   appliedConnections(proxy: string, toxic: string): Promise<number | undefined>;
 }
 
+/** What a broker fault may do to the run's message broker (run/broker-control.ts). */
+export interface BrokerControl {
+  /** The broker's service name in the topology. */
+  name: string;
+  /** The broker goes down: its port closed, every connection cut. `keepState` false: sessions,
+   * subscriptions and queued messages do not survive. */
+  crash(keepState: boolean): Promise<void>;
+  /** Back on the same port; nothing to do when it is up. */
+  restart(): Promise<void>;
+}
+
 /** What a fault driver may touch: Toxiproxy through ProxyControl, and the run's services. */
 export interface FaultContext {
   proxies: ProxyControl;
+  /** The run's broker; throws FL_FAULT_APPLY when the run has none faultline can crash (the gate
+   * refuses such a scenario before anything starts). */
+  broker(): BrokerControl;
   /** A running managed service, by name (undefined while it is crashed). */
   service(name: string): RunningService | undefined;
   /** Start a managed service again on its previous port (after crash/restart). */

@@ -1,4 +1,5 @@
 import type { FaultKind } from './kind.ts';
+import { brokerCrashFault } from './kinds/broker-crash.ts';
 import { crashFault } from './kinds/crash.ts';
 import { downFault } from './kinds/down.ts';
 import { httpFault } from './kinds/http.ts';
@@ -7,7 +8,7 @@ import { toxicFault } from './kinds/toxic.ts';
 
 /** Every fault kind, in the order the scenario JSON Schema lists them. Adding a kind: one file
  * in kinds/ plus one line here. */
-export const faultKinds = [downFault, toxicFault, crashFault, restartFault, httpFault] as const;
+export const faultKinds = [downFault, toxicFault, crashFault, restartFault, httpFault, brokerCrashFault] as const;
 
 /** The model form of a fault: one of the kinds' model types, told apart by `kind`. */
 export type FaultSpec = (typeof faultKinds)[number] extends infer K ? (K extends { normalise(...args: never[]): infer F } ? F : never) : never;

@@ -8,6 +8,7 @@ import { resolveScenarioRef } from '../scenario/catalog.ts';
 import { projectScenarios } from '../scenario/project.ts';
 import { checkScenario, type ScenarioCheck } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
+import { parseBrokerOption, withExternalBroker } from '../topology/broker.ts';
 import { checkTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/model.ts';
 import { builtinTopologies, topologyRef } from '../topology/resolve.ts';
@@ -32,6 +33,8 @@ export interface GateOptions {
   /** The project's scenarios folder (`--scenarios`), where names are looked for before the
    * built-in catalog; default from faultline.config.json or `./scenarios`. */
   scenarios?: string;
+  /** `--broker mqtt://host:port`: a broker already running, in place of the topology's own. */
+  broker?: string;
 }
 
 /** `--topology` as given: a built-in name, a path relative to cwd, or a name in the project's
@@ -60,6 +63,7 @@ export interface GateCheck {
 /** Checks the command-line options alone, before any file: an unknown profile or a missing
  * `--topology` file is a usage error (exit 2) whatever the scenario. */
 export function checkGateOptions(options: GateOptions): void {
+  if (options.broker !== undefined) parseBrokerOption(options.broker);
   if (options.topology !== undefined && !Object.hasOwn(builtinTopologies, options.topology)) {
     const file = overrideFile(options.topology, options);
     if (!existsSync(file)) {
@@ -111,7 +115,9 @@ export async function checkScenarioForRun(file: string, options: GateOptions = {
   issues.issues.push(...check.issues);
   if (check.source.issues.length > 0) return { issues: issues.sorted() };
 
-  const topology = await topologyOf(check, options, issues);
+  const own = await topologyOf(check, options, issues);
+  // The rules below see the broker the run will use: a crash of one already running is refused.
+  const topology = own && options.broker !== undefined ? withExternalBroker(own, options.broker) : own;
   let profiles: readonly string[] = [];
   if (topology) {
     const { target, faults, faultTargets, slos } = check.references;
@@ -120,6 +126,7 @@ export async function checkScenarioForRun(file: string, options: GateOptions = {
     for (const reference of faultTargets) rules.faultReferenceExists(reference, topology, issues);
     for (const fault of faults) rules.faultFitsService(fault, topology, issues);
     for (const fault of faults) rules.httpFaultSpeaksHttp(fault, topology, issues);
+    for (const fault of faults) rules.brokerFaultHasItsBroker(fault, topology, issues);
     rules.sloLabelsExist(slos, topology, issues);
     rules.sloMetricsAreExposed(slos, topology, issues);
     profiles = checkProfiles(check, topology, options, issues);

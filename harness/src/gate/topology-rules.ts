@@ -3,7 +3,8 @@ import type { IssueList, Located } from '../document/check.ts';
 import { didYouMean, unknownName } from '../document/suggest.ts';
 import type { FaultSpec, SloSpec } from '../scenario/model.ts';
 import { isServiceSideMetric } from '../scenario/slo-grammar.ts';
-import { isTcpService, type Topology } from '../topology/model.ts';
+import { brokerOf } from '../topology/broker.ts';
+import { isTcpService, linkEnds, type Topology } from '../topology/model.ts';
 
 /**
  * The rules that hold a scenario against the topology it will run on (its own, or the one
@@ -30,15 +31,40 @@ export function loadTargetSpeaksHttp(target: Located<string>, topology: Topology
   issues.add(target.path, `'${service.name}' is a TCP service and the load is HTTP requests: target an HTTP service${instead}`);
 }
 
-/** An http fault on a link needs HTTP on that link: a TCP callee speaks its own protocol. */
+/** An http fault on a link needs HTTP on that link: a TCP server speaks its own protocol, and a
+ * broker link (publishing or consuming) carries MQTT whichever way it is named. */
 export function httpFaultSpeaksHttp({ path, value: fault }: Located<FaultSpec>, topology: Topology, issues: IssueList): void {
   if (fault.kind !== 'http' || fault.service !== undefined) return;
-  const callee = topology.services.find((s) => s.name === fault.callee);
-  if (!callee || !isTcpService(callee)) return;
-  issues.add(
-    [...path, 'link'],
-    `'http' faults need an HTTP callee; '${callee.name}' is a TCP service: use a toxic (latency, timeout, reset_peer, limit_data, …) or 'down' on this link`,
-  );
+  const edge = topology.edges.find((e) => e.caller === fault.caller && e.callee === fault.callee);
+  if (!edge) return; // reported by faultReferenceExists
+  const server = topology.services.find((s) => s.name === linkEnds(edge).server);
+  if (!server || !isTcpService(server)) return;
+  const instead = "use a toxic (latency, timeout, reset_peer, limit_data, …) or 'down' on this link";
+  if (server.broker !== undefined) {
+    issues.add(
+      [...path, 'link'],
+      `'http' faults need an HTTP link; '${formatLink(edge)}' is a broker link (${server.broker.toUpperCase()}, not HTTP): ${instead}`,
+    );
+    return;
+  }
+  issues.add([...path, 'link'], `'http' faults need an HTTP callee; '${server.name}' is a TCP service: ${instead}`);
+}
+
+/**
+ * A broker crash needs a broker faultline runs: the embedded one, or one it starts with
+ * `command`. One already running (`address`, `url`, `--broker`) is not faultline's to crash.
+ */
+export function brokerFaultHasItsBroker({ path, value: fault }: Located<FaultSpec>, topology: Topology, issues: IssueList): void {
+  if (fault.kind !== 'broker-crash') return;
+  const broker = brokerOf(topology);
+  if (!broker) {
+    issues.add([...path, 'type'], `'broker-crash' needs a broker in the topology, and '${topology.name}' has none (the built-in taxi-async has one)`);
+  } else if (broker.kind === 'external') {
+    issues.add(
+      [...path, 'type'],
+      `'broker-crash' needs a broker faultline runs (the embedded one, or one it starts with 'command'); broker '${broker.name}' at ${broker.url} is already running (address, url or --broker), and faultline cannot crash it`,
+    );
+  }
 }
 
 /** A fault's `link` is an edge and its `service` a service (checked even when the rest of the fault is broken). */
@@ -60,7 +86,9 @@ export function faultFitsService({ path, value: fault }: Located<FaultSpec>, top
   if (fault.kind !== 'crash' && fault.kind !== 'restart' && fault.kind !== 'http') return;
   const service = topology.services.find((s) => s.name === fault.service);
   if (!service) return; // reported by faultReferenceExists
-  if (fault.kind !== 'http' && service.kind !== 'managed') {
+  if (fault.kind !== 'http' && service.kind === 'embedded') {
+    issues.add([...path, 'type'], `'${fault.kind}' stops a process, and '${fault.service}' is the embedded broker inside faultline: use 'type: broker-crash'`);
+  } else if (fault.kind !== 'http' && service.kind !== 'managed') {
     issues.add([...path, 'type'], `'${fault.kind}' needs a service faultline starts (command); '${fault.service}' is external`);
   } else if (fault.kind === 'http' && !(service.kind === 'managed' && service.faultlineAware)) {
     const callers = topology.edges.filter((e) => e.callee === fault.service).map((e) => `'${e.caller} -> ${e.callee}'`);

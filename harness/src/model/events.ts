@@ -28,6 +28,8 @@ export interface StackInfo {
   embedded: boolean;
   /** Direct base URL of every service (what the harness itself scrapes), in topology order. */
   services: { name: string; url: string }[];
+  /** The broker's direct address (`mqtt://host:port`, Stack.brokerUrl) when the topology has one. */
+  broker?: string;
 }
 
 /** Client-side numbers of one elapsed second of the load, for live progress. */

@@ -63,7 +63,8 @@ export class RunTargets {
     const groups: TargetGroup[] = self ? [group(`http://${self}`, { job: 'faultline' })] : [];
     if (!this.current) return groups;
     const { run, stack } = this.current;
-    for (const service of stack.services) groups.push(group(service.url, { job: 'services', ...run }));
+    // Only HTTP services serve /metrics; a TCP one (a cache, the broker) is no scrape target.
+    for (const service of stack.services.filter((s) => /^https?:/.test(s.url))) groups.push(group(service.url, { job: 'services', ...run }));
     groups.push(group(stack.toxiproxyUrl, { job: 'toxiproxy', ...run }));
     return groups;
   }

@@ -119,10 +119,12 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       ...(events?.onPhase ? { onPhase: (phase, detail) => events.onPhase?.(phase, detail) } : {}),
     });
     const live = stack;
+    const brokerUrl = live.brokerUrl();
     events?.onStack?.({
       toxiproxyUrl: stack.proxies.api.url,
       embedded: !options.toxiproxyUrl,
       services: plan.topology.services.map((s) => ({ name: s.name, url: live.serviceUrl(s.name) })),
+      ...(brokerUrl ? { broker: brokerUrl } : {}),
     });
     // What a dead run left in a shared Toxiproxy is undone before this one changes anything
     // (nothing to do without a journal: the embedded server is this run's own).
@@ -142,6 +144,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       {
         // Every Toxiproxy change a driver makes goes through the run's session, which journals it.
         proxies: live.proxies,
+        broker: live.broker,
         service: live.service,
         relaunch: live.relaunch,
         // Read the breaker events a service recorded since the last read before stopping it:
@@ -162,7 +165,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       // (validate refuses the SLOs that would need them): it is not polled for one.
       targets: () =>
         plan.topology.services
-          .filter((s) => !isTcpService(s) && (s.kind === 'external' || s.faultlineAware))
+          .filter((s) => !isTcpService(s) && (s.kind === 'external' || (s.kind === 'managed' && s.faultlineAware)))
           .map((s) => ({ service: s.name, url: live.serviceUrl(s.name) })),
       intervalMs: plan.scrapeIntervalMs,
       originMs,

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedBroker } from '../broker/embedded.ts';
 import { FaultlineError } from '../errors.ts';
+import { brokerOf } from '../topology/broker.ts';
 import { acceptsConnections, launchService, type RunningService } from '../topology/launch.ts';
 import type { ServiceExit } from '../model/events.ts';
 import { isTcpService, type ManagedService, type Topology, type TopologyService } from '../topology/model.ts';
@@ -14,8 +19,9 @@ export interface ServiceSetOptions {
 
 /**
  * The services of one run: starts managed ones (healthy before `start` resolves: launchService
- * waits for the health route or ready line), knows every service's direct URL, and can stop,
- * kill and relaunch managed ones on their previous port (process faults).
+ * waits for the health route or ready line) and embedded ones (the broker, in this process),
+ * knows every service's direct URL, and can stop, kill and relaunch managed ones on their
+ * previous port (process faults).
  */
 export class ServiceSet {
   private readonly running = new Map<string, RunningService>();
@@ -23,6 +29,9 @@ export class ServiceSet {
   private stoppingAll = false;
   private readonly envs = new Map<string, Record<string, string>>();
   private readonly urls = new Map<string, string>();
+  private readonly embedded = new Map<string, EmbeddedBroker>();
+  /** The run's folder for the services' durable state (FAULTLINE_STATE_DIR), made on first need. */
+  private stateDir: string | undefined;
 
   constructor(
     private readonly topology: Topology,
@@ -33,18 +42,28 @@ export class ServiceSet {
    * external one is only noted with its URL. */
   async start(service: TopologyService, callees: Record<string, string>): Promise<void> {
     if (this.options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted while starting the system');
-    this.envs.set(service.name, { HOST: '127.0.0.1', FAULTLINE_PROFILE: this.options.profile, FAULTLINE_SEED: String(this.options.seed), ...callees });
+    this.envs.set(service.name, {
+      HOST: '127.0.0.1',
+      FAULTLINE_PROFILE: this.options.profile,
+      FAULTLINE_SEED: String(this.options.seed),
+      ...this.durableState(service),
+      ...callees,
+    });
     if (service.kind === 'managed') {
       await this.launch(service, undefined);
+      return;
+    }
+    if (service.kind === 'embedded') {
+      const broker = await EmbeddedBroker.start({ host: '127.0.0.1', port: 0 });
+      this.embedded.set(service.name, broker);
+      this.urls.set(service.name, broker.url);
       return;
     }
     // A TCP dependency the caller will connect to must be there: checked now, before its
     // callers start (an HTTP one is the caller's business, as it is in production).
     if (isTcpService(service) && !(await acceptsConnections(service.url, 3000))) {
-      throw new FaultlineError(
-        'FL_SERVICE_START',
-        `TCP service ${service.name} at ${service.url.slice('tcp://'.length)} accepts no connection: is it running?`,
-      );
+      const { host } = new URL(service.url);
+      throw new FaultlineError('FL_SERVICE_START', `TCP service ${service.name} at ${host} accepts no connection: is it running?`);
     }
     this.urls.set(service.name, service.url.replace(/\/$/, ''));
   }
@@ -56,6 +75,11 @@ export class ServiceSet {
 
   service(name: string): RunningService | undefined {
     return this.running.get(name);
+  }
+
+  /** The embedded broker of that name, once started (undefined for any other service). */
+  embeddedBroker(name: string): EmbeddedBroker | undefined {
+    return this.embedded.get(name);
   }
 
   relaunch(name: string): Promise<RunningService> {
@@ -77,7 +101,23 @@ export class ServiceSet {
     this.stoppingAll = true;
     await Promise.all([...this.running.values()].map((s) => s.stop(2000).catch((e: unknown) => problems.push(`stop ${s.name}: ${String(e)}`))));
     this.running.clear();
+    // After the services: they disconnect from a broker that is still there.
+    for (const [name, broker] of this.embedded) await broker.close().catch((e: unknown) => problems.push(`close embedded broker ${name}: ${String(e)}`));
+    this.embedded.clear();
+    if (this.stateDir) rmSync(this.stateDir, { recursive: true, force: true });
+    this.stateDir = undefined;
     return problems;
+  }
+
+  /**
+   * With a broker, a faultline-aware service keeps its messaging journal (outbox, handled message
+   * ids) in a folder of this run, so that after a crash it resumes where it was, as a real
+   * consumer would: a redelivered message is then known, not handled twice. Each run starts empty.
+   */
+  private durableState(service: TopologyService): Record<string, string> {
+    if (service.kind !== 'managed' || !service.faultlineAware || !brokerOf(this.topology)) return {};
+    this.stateDir ??= mkdtempSync(join(tmpdir(), 'faultline-state-'));
+    return { FAULTLINE_STATE_DIR: this.stateDir };
   }
 
   /** Starts a managed service on `port` (undefined: a free one; a relaunch: its previous one). */

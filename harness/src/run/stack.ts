@@ -1,10 +1,12 @@
 import { FaultlineError } from '../errors.ts';
+import type { BrokerControl } from '../faults/context.ts';
 import type { RunEvents, ServiceExit } from '../model/events.ts';
 import type { ProxyState } from '../proxies/api.ts';
 import type { Journal } from '../proxies/journal.ts';
 import { ToxiproxySession } from '../proxies/session.ts';
 import type { RunningService } from '../topology/launch.ts';
 import type { Topology } from '../topology/model.ts';
+import { brokerControl, brokerUrlOf } from './broker-control.ts';
 import { startEmbeddedToxiproxy, type EmbeddedToxiproxyHandle } from './embedded-toxiproxy.ts';
 import { ServiceSet } from './services.ts';
 import { startAfterCallees } from './start-order.ts';
@@ -31,7 +33,7 @@ export interface StackOptions {
   onPhase?: RunEvents['onPhase'];
 }
 
-/** The running system under test: Toxiproxy, one proxy per edge, every service. */
+/** The running system under test: Toxiproxy, one proxy per edge, every service (the broker too). */
 export interface Stack {
   /** The run's Toxiproxy wrapper: every change to Toxiproxy goes through it (and its journal). */
   proxies: ToxiproxySession;
@@ -43,6 +45,15 @@ export interface Stack {
   /** Direct base URL of each service (not through a proxy). */
   serviceUrl(name: string): string;
   service(name: string): RunningService | undefined;
+  /**
+   * The broker's direct address for the harness's own clients (`mqtt://127.0.0.1:<port>`), not
+   * through any proxy, so no fault on a link touches them; the same for the whole run (a crashed
+   * broker comes back on its port). The embedded broker's, the one started by `command`, or the
+   * one given by `address`/`url`/`--broker`. Undefined when the topology has no broker.
+   */
+  brokerUrl(): string | undefined;
+  /** What a broker fault does to the broker (throws FL_FAULT_APPLY when it is not faultline's to crash). */
+  broker(): BrokerControl;
   relaunch(name: string): Promise<RunningService>;
   stopService(name: string, how: 'kill' | 'graceful'): Promise<void>;
   /** Stops every service, deletes the proxies (external) or closes the embedded server.
@@ -68,9 +79,9 @@ async function connectToxiproxy(options: StackOptions, started: (embedded: Embed
 async function startServices(options: StackOptions, session: ToxiproxySession, services: ServiceSet): Promise<void> {
   const { topology } = options;
   options.onPhase?.('services', `${topology.services.length} services behind ${topology.edges.length} proxies, each once its callees are up`);
-  const calleeUrl = (name: string) => services.url(name)!;
+  const serverUrl = (name: string) => services.url(name)!;
   await startAfterCallees(topology, async (service) => {
-    const callees = await wireProxies(service, topology, session, calleeUrl);
+    const callees = await wireProxies(service, topology, session, serverUrl);
     await services.start(service, callees);
   });
 }
@@ -109,6 +120,8 @@ export async function bringUp(options: StackOptions): Promise<Stack> {
       return url;
     },
     service: (name) => services.service(name),
+    brokerUrl: () => brokerUrlOf(options.topology, services),
+    broker: () => brokerControl(options.topology, services),
     relaunch: (name) => services.relaunch(name),
     stopService: (name, how) => services.stop(name, how),
     teardown,

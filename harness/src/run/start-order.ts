@@ -1,7 +1,13 @@
 import { FaultlineError } from '../errors.ts';
-import type { Topology, TopologyService } from '../topology/model.ts';
+import { linkEnds, type Topology, type TopologyService } from '../topology/model.ts';
 
-/** Callees before callers, so a caller starts with its proxies already in place. */
+/** What a service connects to: its callees, and the broker it consumes from (linkEnds). */
+function serversOf(topology: Topology, name: string): string[] {
+  return topology.edges.map(linkEnds).flatMap(({ client, server }) => (client === name ? [server] : []));
+}
+
+/** Callees before callers (a broker before its publishers and consumers), so a service starts
+ * with its proxies already in place. */
 export function startOrder(topology: Topology): TopologyService[] {
   const byName = new Map(topology.services.map((s) => [s.name, s]));
   const order: TopologyService[] = [];
@@ -12,7 +18,7 @@ export function startOrder(topology: Topology): TopologyService[] {
       throw new FaultlineError('FL_INVALID_INPUT', `the topology has a dependency cycle: ${[...path, name].join(' -> ')}; services cannot be started in order`);
     }
     state.set(name, 'visiting');
-    for (const edge of topology.edges) if (edge.caller === name) visit(edge.callee, [...path, name]);
+    for (const server of serversOf(topology, name)) visit(server, [...path, name]);
     state.set(name, 'done');
     order.push(byName.get(name)!);
   };
@@ -30,7 +36,7 @@ export async function startAfterCallees(topology: Topology, startOne: (service: 
   const start = (service: TopologyService): Promise<void> => {
     let promise = started.get(service.name);
     if (!promise) {
-      const callees = topology.edges.filter((e) => e.caller === service.name).map((e) => topology.services.find((s) => s.name === e.callee)!);
+      const callees = serversOf(topology, service.name).map((name) => topology.services.find((s) => s.name === name)!);
       promise = Promise.all(callees.map(start)).then(() => startOne(service));
       started.set(service.name, promise);
     }

@@ -1,7 +1,7 @@
 import { FaultlineError } from '../errors.ts';
 import type { ProxyState } from '../proxies/api.ts';
 import type { ToxiproxySession } from '../proxies/session.ts';
-import { calleeEnv, calleeEnvTemplates, isTcpService, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
+import { calleeEnv, calleeEnvTemplates, isTcpService, linkEnds, proxyName, type Topology, type TopologyEdge, type TopologyService } from '../topology/model.ts';
 
 function hostPort(url: string): string {
   const parsed = new URL(url);
@@ -23,43 +23,46 @@ async function adoptProxy(session: ToxiproxySession, edge: TopologyEdge): Promis
     throw new FaultlineError('FL_ENVIRONMENT', `could not read proxy ${name} in Toxiproxy at ${session.label}: ${String(error)}`, { cause: error });
   }
   if (proxy) return proxy;
-  const hint = session.label === 'embedded' ? '; pass --toxiproxy <url> of the Toxiproxy the caller is wired through' : '';
+  const { client } = linkEnds(edge);
+  const hint = session.label === 'embedded' ? `; pass --toxiproxy <url> of the Toxiproxy ${client} is wired through` : '';
   throw new FaultlineError(
     'FL_ENVIRONMENT',
-    `caller ${edge.caller} is external (url), so faultline cannot point it at a proxy: proxy ${name} must already exist in Toxiproxy at ${session.label}, with ${edge.caller}'s ${Object.keys(calleeEnvTemplates(edge)).join(', ')} set from its listen address${hint}`,
+    `${client} is external (url), so faultline cannot point it at a proxy: proxy ${name} must already exist in Toxiproxy at ${session.label}, with ${client}'s ${Object.keys(calleeEnvTemplates(edge)).join(', ')} set from its listen address${hint}`,
   );
 }
 
 /**
- * The proxies phase of one service: a proxy for each of its callees, created (or, for an
- * external caller, adopted) once the callee is up, since the proxy forwards to the callee's
- * address. Returns the variables a managed caller starts with (`<CALLEE>_URL`, or the edge's own).
+ * The proxies phase of one service: a proxy for each link it opens (to its callees; from the
+ * broker it consumes from), created (or, for an external service, adopted) once the other end is
+ * up, since the proxy forwards to that end's address. Returns the variables a managed service
+ * starts with (`<CALLEE>_URL`, or the edge's own).
  */
 export async function wireProxies(
   service: TopologyService,
   topology: Topology,
   session: ToxiproxySession,
-  calleeUrl: (name: string) => string,
+  serverUrl: (name: string) => string,
 ): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
-  for (const edge of topology.edges.filter((e) => e.caller === service.name)) {
+  for (const edge of topology.edges.filter((e) => linkEnds(e).client === service.name)) {
     if (service.kind === 'external') {
       await adoptProxy(session, edge);
       continue;
     }
     const name = proxyName(edge);
-    const proxy = await session.populate(name, hostPort(calleeUrl(edge.callee))).catch((error: unknown) => {
+    const { server: upstream } = linkEnds(edge);
+    const proxy = await session.populate(name, hostPort(serverUrl(upstream))).catch((error: unknown) => {
       throw new FaultlineError(
         'FL_ENVIRONMENT',
         `could not create proxy ${name} (${edge.caller} -> ${edge.callee}) in Toxiproxy at ${session.api.url}: ${String(error)}`,
         { cause: error },
       );
     });
-    // A TCP callee's proxy is no HTTP address: `{url}` is tcp://host:port (templates such as
+    // A TCP service's proxy is no HTTP address: `{url}` is tcp://host:port (templates such as
     // 'redis://{host}:{port}' give a client's own form).
     const address = session.addressOf(proxy);
-    const callee = topology.services.find((s) => s.name === edge.callee);
-    Object.assign(env, calleeEnv(edge, callee && isTcpService(callee) ? address.replace(/^http:/, 'tcp:') : address));
+    const server = topology.services.find((s) => s.name === upstream);
+    Object.assign(env, calleeEnv(edge, server && isTcpService(server) ? address.replace(/^http:/, 'tcp:') : address));
   }
   return env;
 }

@@ -20,8 +20,10 @@ export function normaliseFault(value: unknown, index: number, issues: IssueList)
   const doc = value as FaultDocument;
   const forMs = doc.for === undefined ? undefined : parseDuration(doc.for)!;
   if (forMs !== undefined && forMs <= 0) issues.add(['faults', index, 'for'], 'must be longer than 0');
+  // A fault with neither (a broker crash: the topology has one broker) is `<type>-<n>`.
   const target = doc.link === undefined ? doc.service : proxyName(parseLink(doc.link)!);
-  const timing: FaultTiming = { id: doc.id ?? `${doc.type}-${target}-${index + 1}`, atMs: parseDuration(doc.at)!, ...(forMs === undefined ? {} : { forMs }) };
+  const id = doc.id ?? (target === undefined ? `${doc.type}-${index + 1}` : `${doc.type}-${target}-${index + 1}`);
+  const timing: FaultTiming = { id, atMs: parseDuration(doc.at)!, ...(forMs === undefined ? {} : { forMs }) };
   return kindByType.get(doc.type)!.normalise(doc as never, timing) as FaultSpec;
 }
 

@@ -10,23 +10,29 @@ import type { YamlSource } from '../document/source.ts';
 import { parseLink } from '../document/link.ts';
 import { parseDuration } from '../document/units.ts';
 import { defaultPortEnv, defaultStartTimeoutMs, type TopologyEdge, type TopologyService, type Topology } from './model.ts';
+import { withBrokerRole } from './broker.ts';
 import * as rules from './rules.ts';
 import { topologyDocument, topologyEdgeDocument, topologyServiceDocument } from './schema.ts';
 import type { TopologyEdgeDocument, TopologyServiceDocument } from './schema.ts';
 
 function toService(name: string, doc: TopologyServiceDocument, baseDir: string): TopologyService {
-  const tcp = doc.address !== undefined || doc.protocol === 'tcp';
+  // A broker is a TCP service whatever else is said.
+  const tcp = doc.address !== undefined || doc.protocol === 'tcp' || doc.broker !== undefined;
   // A TCP service has no health route: a connection to its port is the check.
   const health = tcp ? '' : (doc.health ?? '/health');
   const protocol = tcp ? { protocol: 'tcp' as const } : {};
-  if (doc.address) return { kind: 'external', name, health, ...protocol, url: `tcp://${doc.address}` };
-  if (doc.url) return { kind: 'external', name, health, url: doc.url.replace(/\/+$/, '') };
+  const broker = doc.broker === undefined ? {} : { broker: doc.broker };
+  // A broker already running is named by its protocol's URL (what Stack.brokerUrl hands out).
+  if (doc.address) return { kind: 'external', name, health, ...protocol, ...broker, url: `${doc.broker ?? 'tcp'}://${doc.address}` };
+  if (doc.url) return { kind: 'external', name, health, ...protocol, ...broker, url: doc.url.replace(/\/+$/, '') };
+  if (doc.broker !== undefined && doc.command === undefined) return { kind: 'embedded', name, health, protocol: 'tcp', broker: doc.broker };
   const [program = '', ...args] = doc.command ?? [];
   return {
     kind: 'managed',
     name,
     health,
     ...protocol,
+    ...broker,
     // `node` means the Node running faultline, so a topology works whatever is on PATH.
     command: [program === 'node' ? process.execPath : program, ...args],
     env: { ...doc.env },
@@ -67,19 +73,23 @@ export function checkTopology(source: YamlSource): { topology?: Topology; issues
     }
     if (Object.keys(servicesData).length === 0) issues.add(['services'], 'needs at least one service');
   }
+  // The broker's links are told apart by its name (the first broker's, if several: one issue says so).
+  const brokerName = located.find((service) => service.value.broker !== undefined)?.path[1] as string | undefined;
   const edgesData = field(source.data, 'edges');
   const edges: Located<TopologyEdge>[] = (Array.isArray(edgesData) ? edgesData : []).flatMap((value: unknown, index) => {
     const edge = toEdge(value);
-    return edge ? [{ path: ['edges', index], value: edge }] : [];
+    return edge ? [{ path: ['edges', index], value: withBrokerRole(edge, brokerName) }] : [];
   });
 
   for (const service of located) {
     rules.serviceStartsOneWay(service, issues);
     rules.managedFieldsNeedCommand(service, issues);
     rules.protocolFitsService(service, issues);
+    rules.brokerUrlFits(service, issues);
     rules.portIsFaultlines(service, issues);
     rules.readyLineCompiles(service, issues);
   }
+  rules.oneBrokerAtMost(located, issues);
   rules.edgeEnvIsUnique(edges, issues);
   for (const edge of edges) {
     rules.edgeServicesExist(edge, services, issues);

@@ -6,7 +6,9 @@ export { proxyName } from '../document/link.ts';
  * The system under test: services and the dependency edges between them. Each edge
  * `caller -> callee` becomes a Toxiproxy proxy named `caller_to_callee`; the caller is started
  * with `<CALLEE>_URL` (upper case, `-` as `_`) set to the proxy's address, or the variables the
- * edge's `env` names.
+ * edge's `env` names. A message broker is a service too (its `broker` set); its links are named
+ * the way messages flow, so a consuming link `broker -> dispatch` is opened by its callee
+ * (`consuming`, see linkEnds).
  */
 export interface Topology {
   name: string;
@@ -16,7 +18,10 @@ export interface Topology {
   edges: readonly TopologyEdge[];
 }
 
-export type TopologyService = ManagedService | ExternalService;
+export type TopologyService = ManagedService | ExternalService | EmbeddedService;
+
+/** The message protocols a broker of the topology may speak (the services' adapters). */
+export type BrokerProtocol = 'mqtt';
 
 interface ServiceBase {
   name: string;
@@ -29,6 +34,9 @@ interface ServiceBase {
    * applies but HTTP faults do not; it is never a load target. Absent: HTTP.
    */
   protocol?: 'http' | 'tcp';
+  /** Set on the system's message broker (at most one; always a TCP service): its links carry
+   * messages, and a `broker-crash` fault can take it down. */
+  broker?: BrokerProtocol;
 }
 
 /** Whether a service speaks some TCP protocol of its own rather than HTTP. */
@@ -38,8 +46,18 @@ export function isTcpService(service: { protocol?: 'http' | 'tcp' | undefined })
 
 /** A dependency edge; `env`, when present, replaces the caller's default `<CALLEE>_URL`. */
 export interface TopologyEdge extends Link {
-  /** Variable name → template of `{url}`, `{host}`, `{port}` (of the edge's proxy). */
+  /** Variable name → template of `{url}`, `{host}`, `{port}` (of the edge's proxy), set on
+   * the end that opens the connection. */
   env?: Readonly<Record<string, string>>;
+  /** A consuming link from the broker (`broker -> dispatch`): messages flow to the callee, but
+   * the callee opens the connection, so the proxy's upstream is the broker (the caller). */
+  consuming?: true;
+}
+
+/** Who opens an edge's connection (`client`: started after `server`, given the variables) and
+ * who listens (`server`: the proxy's upstream). The caller and callee, except on a consuming link. */
+export function linkEnds(edge: TopologyEdge): { client: string; server: string } {
+  return edge.consuming ? { client: edge.callee, server: edge.caller } : { client: edge.caller, server: edge.callee };
 }
 
 /** A service the runner starts as a child process, on a free port. */
@@ -66,8 +84,17 @@ export interface ManagedService extends ServiceBase {
 /** A service already running somewhere the harness can reach. */
 export interface ExternalService extends ServiceBase {
   kind: 'external';
-  /** `http(s)://host:port`, or `tcp://host:port` for a TCP service given by `address`. */
+  /** `http(s)://host:port`, `tcp://host:port` for a TCP service given by `address`, or
+   * `mqtt://host:port` for a broker. */
   url: string;
+}
+
+/** A service faultline runs inside its own process: the embedded MQTT broker (broker/), on a
+ * free loopback port, for a broker entry that names no command, url or address. */
+export interface EmbeddedService extends ServiceBase {
+  kind: 'embedded';
+  protocol: 'tcp';
+  broker: BrokerProtocol;
 }
 
 export function calleeEnvName(callee: string): string {
@@ -77,8 +104,8 @@ export function calleeEnvName(callee: string): string {
 export const defaultPortEnv = 'PORT';
 export const defaultStartTimeoutMs = 10_000;
 
-/** The variables an edge's caller gets for the proxy at `address` (`http://host:port`):
- * `<CALLEE>_URL` = the URL unless the edge names its own, each from its template. */
+/** The variables an edge's client (see linkEnds) gets for the proxy at `address`
+ * (`http://host:port`): `<CALLEE>_URL` = the URL unless the edge names its own, each from its template. */
 export function calleeEnv(edge: TopologyEdge, address: string): Record<string, string> {
   const url = new URL(address);
   const parts: Record<string, string> = { url: address.replace(/\/+$/, ''), host: url.hostname, port: url.port };
@@ -88,7 +115,7 @@ export function calleeEnv(edge: TopologyEdge, address: string): Record<string, s
   );
 }
 
-/** The variables an edge's caller reads, each with its template. */
+/** The variables an edge's client reads, each with its template. */
 export function calleeEnvTemplates(edge: TopologyEdge): Readonly<Record<string, string>> {
   return edge.env ?? { [calleeEnvName(edge.callee)]: '{url}' };
 }

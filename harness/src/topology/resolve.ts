@@ -3,10 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { FaultlineError } from '../errors.ts';
 import { loadTopology } from './load.ts';
 import type { Topology } from './model.ts';
-import { taxiTopology } from './taxi.ts';
+import { taxiAsyncTopology, taxiTopology } from './taxi.ts';
 
 /** Names of the built-in topologies. */
-export const builtinTopologies: Readonly<Record<string, () => Topology>> = { taxi: taxiTopology };
+export const builtinTopologies: Readonly<Record<string, () => Topology>> = { taxi: taxiTopology, 'taxi-async': taxiAsyncTopology };
 
 /** A file stands for its folder, so a scenario's own path works as the base. */
 function folderOf(base: string): string {

@@ -28,9 +28,11 @@ export const topologyServiceDocument = z.strictObject({
     .meta({ description: "argv to start the service; 'node' stands for the running Node. Its port comes in env PORT (see portEnv)." }),
   url: z
     .string()
-    .regex(/^https?:\/\/[^\s/]+/, { error: (iss) => `expected an http(s) URL such as 'http://127.0.0.1:9000'; got ${JSON.stringify(iss.input)}` })
+    .regex(/^(?:https?|mqtt):\/\/[^\s/]+/, {
+      error: (iss) => `expected an http(s) URL such as 'http://127.0.0.1:9000' (or a broker's 'mqtt://host:port'); got ${JSON.stringify(iss.input)}`,
+    })
     .optional()
-    .meta({ description: 'Address of a service that is already running (instead of command).' }),
+    .meta({ description: "Address of a service that is already running (instead of command); a broker's is 'mqtt://host:port'." }),
   address: z
     .string()
     .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
@@ -41,6 +43,10 @@ export const topologyServiceDocument = z.strictObject({
   protocol: z.enum(['http', 'tcp']).optional().meta({
     description:
       "What the service speaks: http (default; its health route is polled) or tcp (ready when its port accepts a connection; every toxic applies to its edges, HTTP faults do not). 'address' implies tcp.",
+  }),
+  broker: z.enum(['mqtt']).optional().meta({
+    description:
+      "This service is the system's message broker (at most one), speaking this protocol. Alone: the embedded broker faultline starts; with 'url: mqtt://host:port' or 'address', one already running; with 'command' (and 'protocol: tcp'), one faultline starts. Links from it ('broker -> dispatch') are consuming links: the callee connects.",
   }),
   health: z
     .string()
@@ -86,7 +92,10 @@ export const topologyDocument = z
     edges: z
       .array(z.union([linkText, topologyEdgeDocument]))
       .optional()
-      .meta({ description: "Dependency edges 'caller -> callee' (or {link, env}); each becomes a proxy caller_to_callee." }),
+      .meta({
+        description:
+          "Dependency edges 'caller -> callee' (or {link, env}); each becomes a proxy caller_to_callee. Broker links are named the way messages flow: 'trip -> broker' (publishing, BROKER_URL), 'broker -> dispatch' (consuming, opened by dispatch, BROKER_SUBSCRIBE_URL).",
+      }),
   })
   .meta({ title: 'faultline topology', description: 'Services (started or external), health routes and dependency edges.' });
 

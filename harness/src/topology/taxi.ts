@@ -1,5 +1,6 @@
 import { entryArgs, packageRoot } from '../util/package-files.ts';
-import { defaultPortEnv, defaultStartTimeoutMs, type ManagedService, type Topology } from './model.ts';
+import { withBrokerRole } from './broker.ts';
+import { defaultPortEnv, defaultStartTimeoutMs, type EmbeddedService, type ManagedService, type Topology } from './model.ts';
 
 /** The sample taxi-hailing app's services, in start order (callees before callers). */
 export const taxiServiceNames = ['notification', 'dispatch', 'passenger', 'trip', 'gateway'] as const;
@@ -31,5 +32,33 @@ export function taxiTopology(): Topology {
       { caller: 'trip', callee: 'dispatch' },
       { caller: 'trip', callee: 'notification' },
     ]),
+  });
+}
+
+/**
+ * The built-in topology `taxi-async`: the sample app with its asynchronous half, as in the seed.
+ * Trip announces `trip.created` through the broker instead of calling dispatch and notification
+ * (which then have no HTTP callers); dispatch publishes `driver.assigned`, which trip and
+ * notification consume. Every service that talks to the broker has a publishing link (consumers
+ * too: what fails for good goes to the dead-letter channel) and every consumer a consuming link,
+ * each a proxy, so every toxic applies to them. The broker is the embedded one (`--broker URL`
+ * puts a running one in its place).
+ */
+export function taxiAsyncTopology(): Topology {
+  const broker: EmbeddedService = { kind: 'embedded', name: 'broker', health: '', protocol: 'tcp', broker: 'mqtt' };
+  const links: [string, string][] = [
+    ['gateway', 'trip'],
+    ['trip', 'passenger'],
+    ['trip', 'broker'],
+    ['dispatch', 'broker'],
+    ['notification', 'broker'],
+    ['broker', 'dispatch'],
+    ['broker', 'trip'],
+    ['broker', 'notification'],
+  ];
+  return Object.freeze({
+    name: 'taxi-async',
+    services: Object.freeze([Object.freeze(broker), ...taxiServiceNames.map((name) => sampleService(name))]),
+    edges: Object.freeze(links.map(([caller, callee]) => Object.freeze(withBrokerRole({ caller, callee }, broker.name)))),
   });
 }

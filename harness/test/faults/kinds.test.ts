@@ -14,7 +14,10 @@ function recordingContext(connections?: number): { ctx: FaultContext; calls: unk
   const unused = () => {
     throw new Error('not used by link faults');
   };
-  return { ctx: { proxies, toxicPrefix: 'faultline_run1_', service: unused, relaunch: unused, stopService: unused, serviceUrl: unused }, calls };
+  return {
+    ctx: { proxies, toxicPrefix: 'faultline_run1_', broker: unused, service: unused, relaunch: unused, stopService: unused, serviceUrl: unused },
+    calls,
+  };
 }
 
 describe('the link fault kinds, driven through ProxyControl', () => {
@@ -63,5 +66,27 @@ describe('the link fault kinds, driven through ProxyControl', () => {
       ['setEnabled', 'trip_to_dispatch', false],
       ['setEnabled', 'trip_to_dispatch', true],
     ]);
+  });
+});
+
+describe('the broker-crash kind, driven through BrokerControl', () => {
+  it('crashes the broker keeping or dropping its state, and restarts it when the fault ends', async () => {
+    const calls: unknown[][] = [];
+    const { ctx } = recordingContext();
+    const withBroker: FaultContext = {
+      ...ctx,
+      broker: () => ({
+        name: 'broker',
+        crash: async (keepState) => void calls.push(['crash', keepState]),
+        restart: async () => void calls.push(['restart']),
+      }),
+    };
+    for (const keepState of [true, false]) {
+      const fault: FaultSpec = { kind: 'broker-crash', id: 'b', atMs: 0, forMs: 1000, keepState };
+      await faultKindOf(fault).apply(fault, withBroker);
+      expect(await faultKindOf(fault).remove(fault, withBroker)).toEqual({});
+      expect(faultKindOf(fault).describe(fault)).toBe(`broker crash (state ${keepState ? 'kept' : 'lost'})`);
+    }
+    expect(calls).toEqual([['crash', true], ['restart'], ['crash', false], ['restart']]);
   });
 });

@@ -16,6 +16,9 @@ function pendingContext(): { ctx: FaultContext; release: () => void } {
       setEnabled: (_proxy, enabled) => (enabled ? Promise.resolve() : gate),
       appliedConnections: () => Promise.resolve(undefined),
     },
+    broker: () => {
+      throw new Error('not here');
+    },
     service: () => undefined,
     relaunch: () => Promise.reject(new Error('not here')),
     stopService: () => Promise.resolve(),

@@ -105,14 +105,18 @@ export function buildService(definition: ServiceDefinition, config: ServiceConfi
   const adminSecret = config.adminSecret || undefined;
   const secretProblem = adminSecret === undefined ? undefined : adminSecretProblem(adminSecret);
   if (secretProblem) throw new ServiceConfigError(secretProblem);
-  const metrics = createServiceMetrics({ service, dependencies: definition.dependencies, effects: definition.effects, processMetrics: config.processMetrics });
+  const connected = Boolean(definition.messaging && (config.broker?.publishUrl || config.broker?.subscribeUrl));
+  // A dependency that messages replace and that has no address is never called: it gets no
+  // dependency_* series, so a crash of it is not read as a fault that touched no request.
+  const replaced = (dependency: string) => !config.dependencyUrls[dependency] && connected && definition.messaging!.replaces.includes(dependency);
+  const called = definition.dependencies.filter((dependency) => !replaced(dependency));
+  const metrics = createServiceMetrics({ service, dependencies: called, effects: definition.effects, processMetrics: config.processMetrics });
   const clients: Record<string, DependencyClient> = {};
   const outboundSlots = new OutboundSlots(config.outboundLimit ?? defaultOutboundLimit);
   const breakerEvents = new BreakerEventLog();
-  const connected = Boolean(definition.messaging && (config.broker?.publishUrl || config.broker?.subscribeUrl));
   for (const dependency of definition.dependencies) {
     const baseUrl = config.dependencyUrls[dependency];
-    if (!baseUrl && connected && definition.messaging!.replaces.includes(dependency)) continue;
+    if (replaced(dependency)) continue;
     if (!baseUrl) throw new ServiceConfigError(`no address for dependency '${dependency}' (set ${dependency.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL)`);
     clients[dependency] = new DependencyClient({
       dependency,

@@ -25,6 +25,8 @@ Options:
   --expect <list>       the verdict each profile should get: profile=pass|fail|inconclusive,
                         comma-separated; a profile not named must pass (default: every one)
   --toxiproxy <url>     drive a real Toxiproxy (env TOXIPROXY_URL); default: embedded
+  --broker <url>        a running MQTT broker (mqtt://host:port) in place of the topology's
+                        own (default: the embedded one); for topologies with a broker
   --out <dir>           result folder (default results/<scenario>/<timestamp>-compare/)
   --seed <n>            seed for every random decision
   --time-scale <x>      multiply every scenario duration by x
@@ -46,6 +48,7 @@ export const compareCommand: Command = {
       {
         profiles: { type: 'string' },
         toxiproxy: { type: 'string' },
+        broker: { type: 'string' },
         out: { type: 'string' },
         seed: { type: 'string' },
         'time-scale': { type: 'string' },
@@ -72,7 +75,11 @@ export const compareCommand: Command = {
     const engine = parseLoadEngineOptions(values, ctx.env);
     const mode = consoleMode(ctx.stdout as { isTTY?: boolean }, ctx.env);
     // Every profile through the gate before the first run starts.
-    const { scenario } = await admitScenario(positionals[0]!, { profiles, ...(values.scenarios ? { scenarios: values.scenarios } : {}) });
+    const { scenario } = await admitScenario(positionals[0]!, {
+      profiles,
+      ...(values.scenarios ? { scenarios: values.scenarios } : {}),
+      ...(values.broker !== undefined ? { broker: values.broker } : {}),
+    });
     const dir = values.out ?? defaultOutDir(scenario.name, new Date().toISOString(), 'compare');
 
     const results: RunResult[] = [];
@@ -86,6 +93,7 @@ export const compareCommand: Command = {
         ...(seed !== undefined ? { seed } : {}),
         ...(timeScale !== undefined ? { timeScale } : {}),
         ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
+        ...(values.broker !== undefined ? { broker: values.broker } : {}),
         outDir: join(dir, profile),
         ...engine,
         signal: ctx.signal,

@@ -28,6 +28,8 @@ Options:
                         else ./scenarios); names are looked for there, then built in
   --profile <name>      policy profile of the sample services (naive, timeouts, retries, resilient)
   --toxiproxy <url>     drive a real Toxiproxy (env TOXIPROXY_URL); default: embedded
+  --broker <url>        a running MQTT broker (mqtt://host:port) in place of the topology's
+                        own (default: the embedded one); for topologies with a broker
   --topology <file>     topology file instead of the scenario's
   --out <dir>           result folder (default results/<scenario>/<timestamp>-<profile>/)
   --json <file>         also write the result(s) as JSON here
@@ -69,6 +71,7 @@ export const runCommand: Command = {
         all: { type: 'boolean' },
         profile: { type: 'string' },
         toxiproxy: { type: 'string' },
+        broker: { type: 'string' },
         topology: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'string' },
@@ -104,7 +107,12 @@ export const runCommand: Command = {
       throw new FaultlineError('FL_USAGE', `--metrics-host and --metrics-linger need --metrics-port\n\n${usage}`);
 
     // The gate, for every scenario, before anything starts: one bad file stops the whole run.
-    const gateOptions = { ...catalog, ...(values.topology ? { topology: values.topology } : {}), ...(values.profile ? { profiles: [values.profile] } : {}) };
+    const gateOptions = {
+      ...catalog,
+      ...(values.topology ? { topology: values.topology } : {}),
+      ...(values.broker !== undefined ? { broker: values.broker } : {}),
+      ...(values.profile ? { profiles: [values.profile] } : {}),
+    };
     for (const name of names) await admitScenario(name, gateOptions);
     // And the --json/--junit copies' folders (each run checks its own result folder).
     await checkResultsWritable({ copies: [values.json, values.junit].filter((f): f is string => f !== undefined) });
@@ -131,6 +139,7 @@ export const runCommand: Command = {
           ...(seed !== undefined ? { seed } : {}),
           ...(timeScale !== undefined ? { timeScale } : {}),
           ...(toxiproxyUrl ? { toxiproxyUrl } : {}),
+          ...(values.broker !== undefined ? { broker: values.broker } : {}),
           ...(values.topology ? { topology: values.topology } : {}),
           ...(values.out ? { outDir: values.out } : {}),
           ...engine,
