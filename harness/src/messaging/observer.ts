@@ -129,6 +129,11 @@ export class CompletionObserver {
     return [...this.#completions];
   }
 
+  /** Whether it is connected to the broker right now. */
+  get connected(): boolean {
+    return this.#client.connected;
+  }
+
   /** Messages on the channel without both ids (or not JSON). */
   get unreadable(): number {
     return this.#unreadable;
