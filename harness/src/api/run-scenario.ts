@@ -11,6 +11,7 @@ import type { Plan } from '../plan/model.ts';
 import { checkResultsWritable, defaultOutDir, resultFiles, savingResults } from '../report/files.ts';
 import { fileReporters } from '../report/reporters.ts';
 import { createServiceLogReporter } from '../report/service-logs.ts';
+import { checkAsyncEngine } from '../run/async-observation.ts';
 import { executePlan, newRunId } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { analyse } from '../slo/analyse.ts';
@@ -113,6 +114,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
   // Before anything starts: an unwritable result folder would waste the whole run.
   if (options.outDir !== false) await checkResultsWritable(options.outDir === undefined ? { scenario: plan.scenario.name } : { outDir: options.outDir });
   const load = loadEngineFor(options);
+  // A usage error (async: with k6) comes before an environment one (no k6).
+  if (load) checkAsyncEngine(plan, load);
   // No k6, or a script k6 rejects: said before the run announces itself, and nothing starts.
   await load?.check?.();
   const chosen = options.reporters ?? (options.outDir === false ? [] : fileReporters());

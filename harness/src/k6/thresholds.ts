@@ -1,4 +1,5 @@
 import type { SloSpec } from '../scenario/model.ts';
+import { isAsyncMetric } from '../scenario/slo-grammar.ts';
 
 /** One SLO k6 can check itself, as a k6 threshold expression on a built-in metric. */
 export interface K6Threshold {
@@ -65,6 +66,12 @@ function translate(slo: SloSpec): Omit<K6Threshold, 'slo'> | undefined {
   }
 }
 
+function skipReason(slo: SloSpec): string {
+  if (slo.metric.kind === 'time_to_recover') return "needs faultline's per-second timeline";
+  if (isAsyncMetric(slo.metric.kind)) return "an asynchronous outcome, from faultline's observer on the broker";
+  return "a service-side metric, from the services' /metrics";
+}
+
 /**
  * Splits a scenario's SLOs into k6 thresholds and the ones only faultline can check: k6
  * thresholds aggregate over the whole test, so an SLO on any other window stays with faultline,
@@ -78,7 +85,7 @@ export function translateSlos(slos: readonly SloSpec[]): ThresholdTranslation {
     if (!translated)
       result.skipped.push({
         slo,
-        reason: slo.metric.kind === 'time_to_recover' ? "needs faultline's per-second timeline" : "a service-side metric, from the services' /metrics",
+        reason: skipReason(slo),
       });
     else if (slo.window !== 'whole') result.skipped.push({ slo, reason: 'k6 thresholds cover the whole test, not one window' });
     else result.thresholds.push({ ...translated, slo });

@@ -1,4 +1,4 @@
-import type { RequestSample, K6Report } from '../model/recording.ts';
+import type { AcceptedRequest, RequestSample, K6Report } from '../model/recording.ts';
 import type { Plan } from '../plan/model.ts';
 import { runLoad } from './index.ts';
 import type { LiveSecond } from './live.ts';
@@ -28,6 +28,9 @@ export interface LoadEngineOutcome {
   problems: string[];
   /** k6's own report, when k6 sent the load. */
   k6?: K6Report;
+  /** With the plan's `async:` block: the accepted requests' ids (builtin engine only). */
+  accepted?: AcceptedRequest[];
+  acceptedWithoutId?: number;
 }
 
 /**
@@ -57,7 +60,14 @@ export const builtinEngine: LoadEngine = {
       now: options.now,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onSecond ? { onSecond: options.onSecond } : {}),
+      acceptedId: options.plan.async?.requestId,
     });
-    return { samples: outcome.samples, dropped: outcome.dropped, aborted: outcome.aborted, problems: [] };
+    return {
+      samples: outcome.samples,
+      dropped: outcome.dropped,
+      aborted: outcome.aborted,
+      problems: [],
+      ...(options.plan.async ? { accepted: outcome.accepted, acceptedWithoutId: outcome.acceptedWithoutId } : {}),
+    };
   },
 };

@@ -4,7 +4,7 @@
  * dropped and counted), and latency is measured from each request's scheduled time.
  */
 import type { LoadSpec } from '../scenario/model.ts';
-import type { RequestSample } from '../model/recording.ts';
+import type { AcceptedRequest, RequestSample } from '../model/recording.ts';
 import type { LatencySummaryMs } from './latency.ts';
 import type { LiveSecond } from './live.ts';
 import { executeLoad } from './run.ts';
@@ -29,6 +29,9 @@ export interface LoadRunOptions {
   onSecond?: (second: LiveSecond) => void;
   /** Monotonic clock in ms. Default: `performance.now()`. */
   now?: () => number;
+  /** JSON pointer to the id in a success response's body (the scenario's `async.requestId`):
+   * each accepted request's id is kept, with its times, in `accepted`. Default: none kept. */
+  acceptedId?: string | undefined;
 }
 
 export interface LoadOutcome {
@@ -38,6 +41,11 @@ export interface LoadOutcome {
   dropped: number[];
   /** Whether `signal` aborted the run. */
   aborted: boolean;
+  /** With `acceptedId`: every success response whose body held an id there, in end order. */
+  accepted: AcceptedRequest[];
+  /** With `acceptedId`: success responses without one (not JSON, no such field, or a body over
+   * MAX_ID_BODY_BYTES). */
+  acceptedWithoutId: number;
   histogram: { fromScheduled: LatencySummaryMs; fromSent: LatencySummaryMs };
 }
 

@@ -1,7 +1,8 @@
 import type { Pool } from 'undici';
 import type { LoadSpec } from '../scenario/model.ts';
 import type { LoadOutcome, LoadRunOptions } from './index.ts';
-import type { RequestSample } from '../model/recording.ts';
+import type { AcceptedRequest, RequestSample } from '../model/recording.ts';
+import { idReader } from '../util/json-pointer.ts';
 import { compileBody } from './body.ts';
 import type { BodyRenderer } from './body.ts';
 import { ClientTimeoutError, classifyError, successTable } from './classify.ts';
@@ -45,6 +46,10 @@ class LoadRun implements RequestSink {
   readonly #live: LiveSeconds | undefined;
   readonly #log: SampleLog | undefined;
   readonly #dropped: number[] = [];
+  /** Reads an accepted request's id from its body; undefined when the run follows no async outcome. */
+  readonly #readId: ((body: unknown) => string | undefined) | undefined;
+  readonly #accepted: AcceptedRequest[] = [];
+  #acceptedWithoutId = 0;
   #inFlight = 0;
   #aborted = false;
   #callbackError: unknown;
@@ -70,6 +75,7 @@ class LoadRun implements RequestSink {
       (request) => this.#timeOut(request),
     );
     this.#log = this.#record ? new SampleLog(this.#schedule.count) : undefined;
+    this.#readId = options.acceptedId === undefined ? undefined : idReader(options.acceptedId);
     const onSecond = options.onSecond;
     this.#live = onSecond && new LiveSeconds(this.#schedule, this.#log, (second) => this.#guard(() => onSecond(second)));
   }
@@ -98,6 +104,8 @@ class LoadRun implements RequestSink {
       samples,
       dropped: this.#dropped,
       aborted: this.#aborted,
+      accepted: this.#accepted,
+      acceptedWithoutId: this.#acceptedWithoutId,
       histogram: { fromScheduled: fromScheduled.summary(), fromSent: fromSent.summary() },
     };
   }
@@ -119,7 +127,23 @@ class LoadRun implements RequestSink {
       else live.errors++;
     }
     this.#log?.push(request.scheduledMs, request.sentMs, endMs, request.status, errorCode);
+    if (errorCode === 0 && this.#readId !== undefined) this.#keepId(request, endMs, this.#readId);
     if (this.#inFlight === 0) this.#wakeDrain?.();
+  }
+
+  /** An accepted request's id from its body, with its times, for the async observer's matching. */
+  #keepId(request: InFlightRequest, endMs: number, readId: (body: unknown) => string | undefined): void {
+    const body = request.body();
+    let id: string | undefined;
+    if (body !== undefined && body.length > 0) {
+      try {
+        id = readId(JSON.parse(body.toString('utf8')));
+      } catch {
+        id = undefined; // not JSON: accepted, but it cannot be followed
+      }
+    }
+    if (id === undefined) this.#acceptedWithoutId++;
+    else this.#accepted.push({ id, scheduledMs: request.scheduledMs, acceptedMs: endMs });
   }
 
   async #sendLoop(): Promise<void> {
@@ -154,7 +178,7 @@ class LoadRun implements RequestSink {
       return;
     }
     const sentMs = this.#elapsedMs();
-    const request = new InFlightRequest(this, seq, scheduledMs, sentMs, sentMs + this.#spec.timeoutMs);
+    const request = new InFlightRequest(this, seq, scheduledMs, sentMs, sentMs + this.#spec.timeoutMs, this.#readId !== undefined);
     this.#inFlight++;
     if (this.#live !== undefined) this.#live.sent++;
     this.#deadlines.add(request);

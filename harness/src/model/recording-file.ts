@@ -10,10 +10,11 @@ import type { Recording } from './recording.ts';
  * string `NaN`, `+Inf` or `-Inf` — the exposition format's own spelling.
  */
 export const RECORDING_FORMAT = 'faultline-recording';
-export const RECORDING_VERSION = 2;
+export const RECORDING_VERSION = 3;
 /** Older versions this faultline still reads, and how: version 1 had no policy events (a run
- * saved by it is judged from its scrapes, as it was then). */
-const READABLE_VERSIONS: readonly number[] = [1, RECORDING_VERSION];
+ * saved by it is judged from its scrapes, as it was then); version 2 had no `async` (its runs
+ * measured no asynchronous outcome: it reads as a version 3 recording without one). */
+const READABLE_VERSIONS: readonly number[] = [1, 2, RECORDING_VERSION];
 
 const finite = z.number();
 const metricValue = z.union([
@@ -87,6 +88,23 @@ const recordingSchema = z.strictObject({
       startEpochMs: finite.exactOptional(),
     })
     .exactOptional(),
+  async: z
+    .strictObject({
+      channel: z.string(),
+      requestId: z.string(),
+      completionId: z.string(),
+      messageId: z.string(),
+      drainMs: finite,
+      unavailable: z.string().exactOptional(),
+      accepted: z.array(z.strictObject({ id: z.string(), scheduledMs: finite, acceptedMs: finite })),
+      acceptedWithoutId: finite,
+      completions: z.array(z.strictObject({ id: z.string(), messageId: z.string(), atMs: finite })),
+      unreadable: finite,
+      observedUntilMs: finite,
+      stopped: z.enum(['all-completed', 'drain-elapsed', 'interrupted']),
+      disconnections: z.array(z.strictObject({ fromMs: finite, toMs: finite })),
+    })
+    .exactOptional(),
 });
 
 const fileSchema = z.strictObject({
@@ -95,12 +113,20 @@ const fileSchema = z.strictObject({
   recording: recordingSchema,
 });
 
-/** Version 1: the same without the policy events; read as a version 2 recording without any. */
+/** Version 2: the same without `async` (a strict schema, so a version 2 file that somehow holds
+ * one is refused rather than half-read). */
+const fileSchemaV2 = z.strictObject({
+  format: z.literal(RECORDING_FORMAT),
+  version: z.literal(2),
+  recording: recordingSchema.omit({ async: true }),
+});
+
+/** Version 1: the same without the policy events; read as a version 3 recording without any. */
 const fileSchemaV1 = z.strictObject({
   format: z.literal(RECORDING_FORMAT),
   version: z.literal(1),
   recording: recordingSchema
-    .omit({ policyEvents: true, policyEventSources: true })
+    .omit({ policyEvents: true, policyEventSources: true, async: true })
     .transform((recording) => ({ ...recording, policyEvents: [], policyEventSources: [] })),
 });
 
@@ -134,10 +160,11 @@ export function decodeRecording(text: string, file: string): Recording {
   if (format === RECORDING_FORMAT && !READABLE_VERSIONS.includes(version as number)) {
     throw new FaultlineError(
       'FL_INVALID_INPUT',
-      `${file}: recording format version ${String(version)}; this faultline reads versions ${READABLE_VERSIONS.join(' and ')}`,
+      `${file}: recording format version ${String(version)}; this faultline reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${String(READABLE_VERSIONS.at(-1))}`,
     );
   }
-  const parsed = (format === RECORDING_FORMAT && version === 1 ? fileSchemaV1 : fileSchema).safeParse(data);
+  const schema = format === RECORDING_FORMAT && version === 1 ? fileSchemaV1 : format === RECORDING_FORMAT && version === 2 ? fileSchemaV2 : fileSchema;
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const lines = parsed.error.issues.slice(0, 10).map(
       (issue) =>

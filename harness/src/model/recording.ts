@@ -44,6 +44,59 @@ export interface Recording {
   /** What k6 said of its own run, when k6 sent the load (`--load k6`, or k6 files ingested);
    * reported beside the verdict, never part of it. */
   k6?: K6Report;
+  /** The asynchronous outcomes, when the scenario has an `async:` block: every accepted
+   * request's id and every message seen on the completion channel (analysis matches them). */
+  async?: AsyncObservations;
+}
+
+/**
+ * What the runner saw of the asynchronous half: the ids of the accepted requests (from the load
+ * generator) and every message on the completion channel (from the observer), each on the
+ * run's timeline. Nothing is matched here: a completion, a duplicate, a loss are analysis's.
+ */
+export interface AsyncObservations {
+  /** The `async:` block as run (drainMs time-scaled). */
+  channel: string;
+  requestId: string;
+  completionId: string;
+  messageId: string;
+  drainMs: number;
+  /** Why no message could be observed (e.g. `no broker in this run`): the async SLOs are then
+   * not measured. Absent when the observer ran. */
+  unavailable?: string;
+  /** One per accepted request: a success response whose body held an id at `requestId`. */
+  accepted: readonly AcceptedRequest[];
+  /** Success responses without an id at `requestId` (or a body over the read limit): accepted,
+   * but impossible to follow. */
+  acceptedWithoutId: number;
+  /** Every message received on the channel, in arrival order, redeliveries included. */
+  completions: readonly CompletionMessage[];
+  /** Messages on the channel without an id at `completionId` or `messageId`, or not JSON. */
+  unreadable: number;
+  /** When the observer stopped listening (ms since t = 0). */
+  observedUntilMs: number;
+  /** Why it stopped: every accepted request had completed; the drain after the load ran out;
+   * or the run was interrupted first (requests still pending are then not lost, just unknown). */
+  stopped: 'all-completed' | 'drain-elapsed' | 'interrupted';
+  /** Spans during which the observer was disconnected from the broker. */
+  disconnections: readonly { fromMs: number; toMs: number }[];
+}
+
+export interface AcceptedRequest {
+  id: string;
+  /** The request's scheduled send time (ms): its window, and where async latency counts from. */
+  scheduledMs: number;
+  /** When its success response arrived (ms). */
+  acceptedMs: number;
+}
+
+export interface CompletionMessage {
+  /** The request id the message carries (at `completionId`). */
+  id: string;
+  /** The message's own id (at `messageId`): a redelivery repeats it, a second side effect does not. */
+  messageId: string;
+  /** When the observer received it (ms since t = 0, the runner's monotonic clock). */
+  atMs: number;
 }
 
 /** k6's own view of a run: its exit code and threshold results (`--summary-export`). */

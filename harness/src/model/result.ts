@@ -35,6 +35,57 @@ export interface RunResult {
   environment: RunEnvironment;
   /** k6's own result when k6 sent the load (copied from the recording): beside the verdict, not part of it. */
   k6?: K6Report;
+  /** The asynchronous outcomes, when the scenario follows them (`async:`). */
+  async?: AsyncResult;
+}
+
+/** What became of the accepted requests' asynchronous outcomes (docs/slos.md). */
+export interface AsyncResult {
+  channel: string;
+  /** Why nothing was observed (`no broker in this run`); every accepted request is then pending. */
+  unavailable?: string;
+  /** How the observer stopped: every request completed, the drain ran out, or interrupted. */
+  stopped: 'all-completed' | 'drain-elapsed' | 'interrupted';
+  /** When it stopped (ms since t = 0): the end of the async series. */
+  observedUntilMs: number;
+  /** Success responses without an id (not followed); messages without ids; messages whose id
+   * no accepted request had (warm-up, requests the client gave up on). */
+  acceptedWithoutId: number;
+  unreadable: number;
+  unmatched: number;
+  /** Spans during which the observer was disconnected from the broker. */
+  disconnections: readonly { fromMs: number; toMs: number }[];
+  /** Per window, by scheduled time: accepted = completed + lost + pending. */
+  windows: readonly AsyncWindowStats[];
+  /** One point per second from t = 0 to `observedUntilMs`. */
+  series: readonly AsyncSecond[];
+}
+
+export interface AsyncWindowStats {
+  name: string;
+  accepted: number;
+  completed: number;
+  /** No completion by the end of the drain. */
+  lost: number;
+  /** No completion yet when the observer stopped early (interrupted, or no broker). */
+  pending: number;
+  /** Messages beyond the first distinct one per request: second side effects. */
+  duplicates: number;
+  /** Messages repeating a message id already seen for the request. */
+  redeliveries: number;
+  /** From the scheduled send to the first completion, over the completed requests (0s when none). */
+  latency: LatencySummary;
+}
+
+export interface AsyncSecond {
+  /** Start of the second (ms). */
+  t: number;
+  /** Requests accepted (their response arrived) in that second. */
+  accepted: number;
+  /** Requests whose first completion arrived in that second. */
+  completed: number;
+  /** Accepted and not yet completed at the end of that second. */
+  backlog: number;
 }
 
 export interface LatencySummary {

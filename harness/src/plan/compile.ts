@@ -10,7 +10,7 @@ export interface PlanOptions {
   profile?: string;
   /** Seed; defaults to the scenario's `seed`. */
   seed?: number;
-  /** Multiplies every scenario duration (at, for, load stages, windows), not SLO thresholds,
+  /** Multiplies every scenario duration (at, for, load stages, windows, the async drain), not SLO thresholds,
    * toxic attributes, client timeout or http fault delays. Default 1; must be > 0. */
   timeScale?: number;
 }
@@ -90,5 +90,6 @@ export function compilePlan(scenario: Scenario, topology: Topology, options: Pla
     warmupMs: defaultWarmupMs,
     scrapeIntervalMs: scrapeIntervalMs(timeScale),
     durationMs,
+    ...(scenario.async ? { async: { ...scenario.async, drainMs: Math.round(scenario.async.drainMs * timeScale) } } : {}),
   };
 }

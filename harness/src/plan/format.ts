@@ -42,6 +42,11 @@ export function formatPlan(plan: Plan): string {
       (event) => `  ${seconds(event.atMs).padEnd(9)} ${event.action.padEnd(6)} ${describePlannedFault(faults.get(event.faultId)!)}  [${event.faultId}]`,
     ),
     `  ${seconds(plan.durationMs).padEnd(9)} end of load`,
+    ...(plan.async
+      ? [
+          `async    ${plan.async.requestId} of each accepted response, completed by ${plan.async.channel} (${plan.async.completionId}, message id ${plan.async.messageId}); drain up to ${formatDuration(plan.async.drainMs)} after the load`,
+        ]
+      : []),
     'windows',
     ...plan.windows.map((w) => `  ${w.name.padEnd(12)} ${seconds(w.startMs)} .. ${seconds(w.endMs)}`),
     'slos',

@@ -1,4 +1,4 @@
-import type { FaultSpec, LoadSpec, Scenario } from '../scenario/model.ts';
+import type { AsyncSpec, FaultSpec, LoadSpec, Scenario } from '../scenario/model.ts';
 import type { Topology } from '../topology/model.ts';
 
 /**
@@ -28,8 +28,11 @@ export interface Plan {
   warmupMs: number;
   /** How often each service's /metrics is scraped. */
   scrapeIntervalMs: number;
-  /** End of the load; the run ends here (plus draining in-flight requests). */
+  /** End of the load; the run ends here (plus draining in-flight requests, and the async drain). */
   durationMs: number;
+  /** The scenario's `async:` block with `drainMs` scaled: the runner observes the completion
+   * channel until every accepted request completed or `drainMs` after the load's end. */
+  async?: AsyncSpec;
 }
 
 export interface PlannedProxy {

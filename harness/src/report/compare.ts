@@ -1,4 +1,4 @@
-import type { RunResult, WindowStats } from '../model/result.ts';
+import type { AsyncWindowStats, RunResult, WindowStats } from '../model/result.ts';
 import { palette } from './ansi.ts';
 import { displayUnit, formatMs, formatValue, trim } from './format.ts';
 import { sloState, verdictWord } from './labels.ts';
@@ -54,6 +54,17 @@ export function renderComparison(results: readonly RunResult[], opts: Comparison
     windowRow('p99', (w) => formatMs(w.latency.p99)),
     windowRow('max', (w) => formatMs(w.latency.max)),
   );
+  if (results.some((r) => r.async)) {
+    const asyncWhole = results.map((r) => r.async?.windows.find((w) => w.name === 'whole'));
+    const asyncRow = (label: string, value: (w: AsyncWindowStats) => string) => [label, ...asyncWhole.map((w) => (w ? value(w) : c.dim('—')))];
+    rows.push(
+      asyncRow('async accepted', (w) => String(w.accepted)),
+      asyncRow('async completed', (w) => String(w.completed)),
+      asyncRow('async lost', (w) => (w.pending > 0 ? `${w.lost} (+${w.pending} pending)` : String(w.lost))),
+      asyncRow('async duplicates', (w) => String(w.duplicates)),
+      asyncRow('async p99', (w) => (w.completed > 0 ? formatMs(w.latency.p99) : c.dim('n/a'))),
+    );
+  }
   const title = `${c.bold(results[0]!.scenario.name)} compared across ${results.length} profile(s)`;
   const reasons = results.flatMap((r) => r.reasons.map((reason) => `  ${c.yellow('!')} ${r.profile}: ${reason}`));
   return [title, '', ...renderTable(rows, ['left', ...results.map(() => 'right' as const)]), ...(reasons.length ? ['', ...reasons] : [])].join('\n') + '\n';

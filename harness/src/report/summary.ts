@@ -4,6 +4,7 @@ import type { ResultFiles } from '../model/events.ts';
 import { displayUnit, formatMargin, formatThreshold, formatValue } from './format.ts';
 import { faultEvidence, faultLabel, interruptionLine, sloCountsPhrase, sloState, verdictWord } from './labels.ts';
 import { renderTable } from './table.ts';
+import { asyncCaveats, asyncLines } from './async.ts';
 
 export interface SummaryOptions {
   /** ANSI colours. Default: false. */
@@ -24,6 +25,11 @@ export function renderSummary(result: RunResult, opts: SummaryOptions = {}): str
     ...result.reasons.map((reason) => `  ${c.yellow('!')} ${reason}`),
   ];
   if (result.slos.length > 0) lines.push('', ...sloTable(result.slos, c));
+  if (result.async) {
+    lines.push('', `${c.bold('Asynchronous outcomes')} ${c.dim(`(completed by ${result.async.channel})`)}`);
+    lines.push(...asyncLines(result.async).map((line) => `  ${line}`));
+    lines.push(...asyncCaveats(result.async).map((caveat) => `  ${c.yellow('!')} ${caveat}`));
+  }
   if (result.faults.length > 0) {
     lines.push('', c.bold('Faults'));
     for (const fault of result.faults) {

@@ -4,7 +4,7 @@ import { FaultlineError } from '../errors.ts';
 import { faultKindOf } from '../faults/index.ts';
 import { httpToxicType } from '../faults/kinds/http.ts';
 import { isTcpService } from '../topology/model.ts';
-import { builtinEngine, type LoadEngine } from '../load/engine.ts';
+import { builtinEngine, type LoadEngine, type LoadEngineOutcome } from '../load/engine.ts';
 import { runLoad, type LiveSecond } from '../load/index.ts';
 import { BreakerEventCollector, type BreakerEventTarget } from '../metrics/breaker-events.ts';
 import { Scraper } from '../metrics/scrape.ts';
@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { FaultsRuntime } from './faults-runtime.ts';
 import type { Interruption, InterruptionPhase, Recording } from '../model/recording.ts';
 import { bringUp, type Stack } from './stack.ts';
+import { asyncObservations, checkAsyncEngine, drainAsync, startAsyncObservation, type AsyncObservation } from './async-observation.ts';
 import { runTimeline } from './timeline.ts';
 
 export interface ExecuteOptions {
@@ -57,6 +58,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   const problems: string[] = [];
   const journal = options.toxiproxyUrl ? new Journal(options.toxiproxyUrl, runId, options.stateDir) : undefined;
   const engine = options.load ?? builtinEngine;
+  checkAsyncEngine(plan, engine);
   // Before anything starts: a missing k6 is an environment error with nothing to tear down.
   await engine.check?.();
 
@@ -66,6 +68,9 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   let scraper: Scraper | undefined;
   let breakerEvents: BreakerEventCollector | undefined;
   let recording: Recording | undefined;
+  let observation: AsyncObservation | undefined;
+  /** t = 0 of the load on `clock`, once decided (the async observer starts before it is). */
+  let originAtMs: number | undefined;
   // Where a signal arrives is noted the moment it arrives: the Recording says where the run was
   // interrupted, and analysis marks the windows it did not complete.
   let phase: InterruptionPhase = 'start-up';
@@ -79,28 +84,36 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   options.signal?.addEventListener('abort', noteInterruption, { once: true });
   /** The Recording of this run from what it observed; the parts not given are what the run got
    * to (an interrupted start-up has no samples, maybe no scrapes or events). */
-  const recordingOf = (live: Stack | undefined, observed: Partial<Pick<Recording, 'samples' | 'dropped' | 'status' | 'interruption' | 'k6'>>): Recording => ({
-    runId,
-    scenario: plan.scenario.name,
-    scenarioFile: plan.scenario.file,
-    profile: plan.profile,
-    seed: plan.seed,
-    timeScale: plan.timeScale,
-    status: observed.status ?? 'interrupted',
-    problems,
-    startedAt,
-    durationMs: plan.durationMs,
-    samples: observed.samples ?? [],
-    dropped: observed.dropped ?? [],
-    scrapes: scraper?.scrapes ?? [],
-    faults: faults?.list() ?? plan.faults.map((f) => ({ id: f.id, kind: f.kind, target: faultKindOf(f).target(f) })),
-    windows: plan.windows,
-    environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion),
-    policyEvents: breakerEvents?.events() ?? [],
-    policyEventSources: breakerEvents?.sources() ?? [],
-    ...(observed.interruption ? { interruption: observed.interruption } : {}),
-    ...(observed.k6 ? { k6: observed.k6 } : {}),
-  });
+  const recordingOf = (
+    live: Stack | undefined,
+    observed: Partial<Pick<Recording, 'samples' | 'dropped' | 'status' | 'interruption' | 'k6'>>,
+    load?: LoadEngineOutcome,
+  ): Recording => {
+    const asyncSeen = asyncObservations(plan, observation, load, originAtMs === undefined ? 0 : clock.now() - originAtMs);
+    return {
+      runId,
+      scenario: plan.scenario.name,
+      scenarioFile: plan.scenario.file,
+      profile: plan.profile,
+      seed: plan.seed,
+      timeScale: plan.timeScale,
+      status: observed.status ?? 'interrupted',
+      problems,
+      startedAt,
+      durationMs: plan.durationMs,
+      samples: observed.samples ?? [],
+      dropped: observed.dropped ?? [],
+      scrapes: scraper?.scrapes ?? [],
+      faults: faults?.list() ?? plan.faults.map((f) => ({ id: f.id, kind: f.kind, target: faultKindOf(f).target(f) })),
+      windows: plan.windows,
+      environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion),
+      policyEvents: breakerEvents?.events() ?? [],
+      policyEventSources: breakerEvents?.sources() ?? [],
+      ...(observed.interruption ? { interruption: observed.interruption } : {}),
+      ...(observed.k6 ? { k6: observed.k6 } : {}),
+      ...(asyncSeen ? { async: asyncSeen } : {}),
+    };
+  };
   const interrupted = (live: Stack | undefined): Recording => recordingOf(live, { interruption: interruption ?? { phase } });
 
   let timelineStop: AbortController | undefined;
@@ -133,8 +146,11 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     phase = 'warm-up';
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
+    // The completion channel is watched before the first request can be accepted.
+    observation = await startAsyncObservation(plan, live, runId, () => clock.now() - (originAtMs ?? clock.now()));
     // The lead: time for the engine to be ready (k6 starts a process), so the first arrivals are not late.
     const originMs = clock.now() + engine.startLeadMs;
+    originAtMs = originMs;
     const elapsed = () => clock.now() - originMs;
     elapsedMs = elapsed;
     const collector = new BreakerEventCollector({ targets: () => eventTargets(plan, live), originMs, now: () => clock.now() });
@@ -213,14 +229,24 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     problems.push(...(await runtime.removeAll()));
     await scraper.tick();
     await scraper.stop();
+    if (observation?.observer)
+      events?.onPhase?.(
+        'draining',
+        `waiting up to ${(plan.async!.drainMs / 1000).toFixed(1)} s for ${plan.async!.channel} of ${load.accepted?.length ?? 0} accepted requests`,
+      );
+    await drainAsync(plan, observation, load, options.signal);
 
-    recording = recordingOf(live, {
-      samples: load.samples,
-      dropped: load.dropped,
-      ...(load.k6 ? { k6: load.k6 } : {}),
-      status: options.signal?.aborted || load.aborted ? 'interrupted' : 'completed',
-      ...(interruption || load.aborted ? { interruption: interruption ?? { phase: 'load', atMs: plan.durationMs } } : {}),
-    });
+    recording = recordingOf(
+      live,
+      {
+        samples: load.samples,
+        dropped: load.dropped,
+        ...(load.k6 ? { k6: load.k6 } : {}),
+        status: options.signal?.aborted || load.aborted ? 'interrupted' : 'completed',
+        ...(interruption || load.aborted ? { interruption: interruption ?? { phase: 'load', atMs: plan.durationMs } } : {}),
+      },
+      load,
+    );
   } catch (error) {
     // A signal during start-up or warm-up surfaces as an error from whatever was waiting; the
     // run was interrupted, not broken: it still ends with a (mostly empty) recording.
@@ -236,6 +262,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     if (faults) for (const problem of await faults.removeAll()) if (!problems.includes(problem)) problems.push(problem);
     await scraper?.stop();
     await breakerEvents?.close();
+    await observation?.observer?.close();
     if (stack) problems.push(...(await stack.teardown()));
     journal?.forgetIfUndone();
     options.signal?.removeEventListener('abort', noteInterruption);

@@ -8,9 +8,9 @@ import { nameText } from '../document/fields.ts';
 import { deepFreeze } from '../document/freeze.ts';
 import type { FaultSpec, Scenario, SloSpec } from './model.ts';
 import { faultDocument, normaliseFault } from './faults.ts';
-import { normaliseLoad, normaliseSlo, normaliseWindow } from './normalise.ts';
+import { normaliseAsync, normaliseLoad, normaliseSlo, normaliseWindow } from './normalise.ts';
 import * as rules from './rules.ts';
-import { loadDocument, scenarioDocument, sloDocument, windowDocument } from './schema.ts';
+import { asyncDocument, loadDocument, scenarioDocument, sloDocument, windowDocument } from './schema.ts';
 import { readYamlSource } from '../document/source.ts';
 import type { YamlSource } from '../document/source.ts';
 
@@ -109,6 +109,8 @@ export function checkScenario(source: YamlSource): ScenarioCheck {
     const slo = normaliseSlo(value, path, issues);
     return slo ? [{ path: typeof value === 'string' ? path : [...path, 'expect'], value: slo }] : [];
   });
+  const asyncDoc = salvage(asyncDocument, field(data, 'async'));
+  const asyncSpec = asyncDoc && normaliseAsync(asyncDoc);
   const target = salvage(nameText, field(field(data, 'load'), 'target'));
   references.faults = faults;
   references.faultTargets = faultReferences(data);
@@ -131,6 +133,7 @@ export function checkScenario(source: YamlSource): ScenarioCheck {
   rules.faultsDoNotCollide(faults, durationMs, issues);
   rules.windowsAreValid(windows, durationMs, issues);
   rules.sloWindowsExist(sloWindows(data), { faults, windows, ...(load ? { load } : {}) }, writtenNames(data), durationMs, issues);
+  rules.asyncSlosHaveTheirBlock(slos, field(data, 'async') !== undefined, issues);
 
   if (issues.issues.length > 0 || !load) return { issues: issues.sorted(), source, references };
   const doc = scenarioDocument.parse(data);
@@ -146,6 +149,7 @@ export function checkScenario(source: YamlSource): ScenarioCheck {
     faults: faults.map((f) => f.value),
     slos: slos.map((s) => s.value),
     windows: windows.map((w) => w.value),
+    ...(asyncSpec ? { async: asyncSpec } : {}),
   };
   return { scenario: deepFreeze(scenario), issues: [], source, references };
 }

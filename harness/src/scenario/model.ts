@@ -24,6 +24,25 @@ export interface Scenario {
   slos: readonly SloSpec[];
   /** Named windows besides the built-in ones (whole, baseline, fault, recovery). */
   windows: readonly WindowSpec[];
+  /** How accepted requests are correlated with their asynchronous outcome; absent = the
+   * scenario measures none (and may not use the async SLO metrics). */
+  async?: AsyncSpec;
+}
+
+/**
+ * The `async:` block: an accepted request (a success response) carries an id in its JSON body;
+ * its outcome is a message on `channel` carrying the same id. See docs/slos.md.
+ */
+export interface AsyncSpec {
+  channel: string;
+  /** JSON pointer to the id in the accepted response's body, e.g. `/id`. */
+  requestId: string;
+  /** JSON pointer to the id in each message (the whole envelope), e.g. `/payload/tripId`. */
+  completionId: string;
+  /** JSON pointer to the message's own id, which a redelivery repeats; default `/id`. */
+  messageId: string;
+  /** How long the observer waits after the load for outstanding completions (ms). */
+  drainMs: number;
 }
 
 export interface LoadSpec {
@@ -80,7 +99,8 @@ export interface SloSpec {
 
 /**
  * The SLO vocabulary (see harness/src/slo/grammar.ts for the text form). Client metrics come
- * from the load generator; service metrics from scrapes of each service's /metrics.
+ * from the load generator; service metrics from scrapes of each service's /metrics; the async
+ * ones from the accepted requests' ids matched with the messages the observer saw.
  */
 export type SloMetric =
   | { kind: 'latency_percentile'; percentile: number }
@@ -98,6 +118,11 @@ export type SloMetric =
   | { kind: 'timeouts'; service?: string; dependency?: string }
   | { kind: 'fallbacks'; service?: string; dependency?: string }
   | { kind: 'short_circuits'; service?: string; dependency?: string }
-  | { kind: 'duplicate_side_effects'; service?: string };
+  | { kind: 'duplicate_side_effects'; service?: string }
+  | { kind: 'async_completion_rate' }
+  | { kind: 'async_latency_percentile'; percentile: number }
+  | { kind: 'async_duplicates' }
+  | { kind: 'messages_lost' }
+  | { kind: 'time_to_drain' };
 
 export type SloMetricKind = SloMetric['kind'];

@@ -1,8 +1,8 @@
 import { isScalar } from 'yaml';
 import { parseSloExpression } from './slo-grammar.ts';
 import type { IssueList } from '../document/check.ts';
-import type { LoadSpec, LoadStage, SloSpec, WindowSpec } from './model.ts';
-import type { LoadDocument, SloDocument, WindowDocument } from './schema.ts';
+import type { AsyncSpec, LoadSpec, LoadStage, SloSpec, WindowSpec } from './model.ts';
+import type { AsyncDocument, LoadDocument, SloDocument, WindowDocument } from './schema.ts';
 import type { FieldPath } from '../document/source.ts';
 import { parseDuration, parseRate } from '../document/units.ts';
 
@@ -65,6 +65,21 @@ export function normaliseLoad(doc: LoadDocument, issues: IssueList): LoadSpec {
     maxInFlight: doc.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
     timeoutMs,
     ...(doc.successStatuses ? { successStatuses: doc.successStatuses } : {}),
+  };
+}
+
+/** Default of AsyncSpec.drainMs: long enough for an outbox's retries after a fault. */
+export const DEFAULT_DRAIN_MS = 30_000;
+/** Default of AsyncSpec.messageId: the envelope id of the sample services' messages. */
+export const DEFAULT_MESSAGE_ID = '/id';
+
+export function normaliseAsync(doc: AsyncDocument): AsyncSpec {
+  return {
+    channel: doc.channel,
+    requestId: doc.requestId,
+    completionId: doc.completionId,
+    messageId: doc.messageId ?? DEFAULT_MESSAGE_ID,
+    drainMs: doc.drain === undefined ? DEFAULT_DRAIN_MS : ms(doc.drain),
   };
 }
 

@@ -4,6 +4,7 @@ import { faultSlot } from './faults.ts';
 import { formatPath } from '../document/source.ts';
 import { unknownName } from '../document/suggest.ts';
 import { formatDuration } from '../document/units.ts';
+import { isAsyncMetric } from './slo-grammar.ts';
 
 /**
  * Stage 3: cross-field rules, each a small named function that reports located issues.
@@ -130,4 +131,22 @@ function builtinWindowProblem(window: string, faults: readonly FaultSpec[], faul
     if (lastEndMs >= durationMs) return `window 'recovery' needs the last fault to end before the load ends (${formatDuration(durationMs)})`;
   }
   return undefined;
+}
+
+/**
+ * The async metrics are measured by matching accepted requests with messages, which only the
+ * `async:` block says how to do. `asyncWritten`: the block is in the file, parsed or not (its
+ * own issues say what is wrong with it).
+ */
+export function asyncSlosHaveTheirBlock(slos: readonly Located<SloSpec>[], asyncWritten: boolean, issues: IssueList): void {
+  if (asyncWritten) return;
+  for (const { path, value: slo } of slos) {
+    if (isAsyncMetric(slo.metric.kind)) {
+      const word = slo.expression.split(/[\s<>=!{]/)[0] ?? slo.expression;
+      issues.add(
+        path,
+        `${word} needs the scenario's 'async:' block (the id in an accepted response, the channel whose message completes it, the id in that message)`,
+      );
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationText, nameText, rateText } from '../document/fields.ts';
+import { JSON_POINTER_PATTERN } from '../util/json-pointer.ts';
 import { faultDocument } from './faults.ts';
 
 /**
@@ -31,6 +32,25 @@ export const loadDocument = z.strictObject({
   successStatuses: z.array(httpStatus).min(1).optional().meta({ description: 'Default: 200-399.' }),
 });
 
+const jsonPointer = (what: string) =>
+  z
+    .string({
+      error: (iss) => (iss.input === undefined ? 'required field is missing' : `expected a JSON pointer such as '/id'; got ${JSON.stringify(iss.input)}`),
+    })
+    .regex(new RegExp(JSON_POINTER_PATTERN), {
+      error: (iss) => `expected a JSON pointer such as '/id' or '/payload/tripId' (starting with '/'); got ${JSON.stringify(iss.input)}`,
+    })
+    .meta({ description: what });
+
+/** How the harness correlates each accepted request with its asynchronous outcome. */
+export const asyncDocument = z.strictObject({
+  channel: z.string().min(1).meta({ description: "Channel whose messages complete a request, e.g. 'driver.assigned'." }),
+  requestId: jsonPointer("Where the id is in an accepted (success) response's JSON body, e.g. '/id'."),
+  completionId: jsonPointer("Where that id is in each message on the channel, e.g. '/payload/tripId'."),
+  messageId: jsonPointer("Where the message's own id is (a redelivery repeats it); default '/id'.").optional(),
+  drain: durationText.optional().meta({ description: 'How long to wait after the load for outstanding completions; default 30s (time-scaled).' }),
+});
+
 export const windowDocument = z.strictObject({ name: nameText, from: durationText, to: durationText });
 
 export const sloDocument = z.union(
@@ -57,6 +77,7 @@ export const scenarioDocument = z
     faults: z.array(faultDocument).optional(),
     windows: z.array(windowDocument).optional(),
     slos: z.array(sloDocument).optional(),
+    async: asyncDocument.optional().meta({ description: 'Correlate accepted requests with their asynchronous outcome (async_* SLOs).' }),
   })
   .meta({ title: 'faultline scenario', description: 'A named failure scenario: load, faults on a timeline, SLOs.' });
 
@@ -64,3 +85,4 @@ export type ScenarioDocument = z.infer<typeof scenarioDocument>;
 export type LoadDocument = z.infer<typeof loadDocument>;
 export type WindowDocument = z.infer<typeof windowDocument>;
 export type SloDocument = z.infer<typeof sloDocument>;
+export type AsyncDocument = z.infer<typeof asyncDocument>;

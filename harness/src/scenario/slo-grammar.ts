@@ -11,11 +11,15 @@ import { didYouMean } from '../document/suggest.ts';
  *             | time_to_recover | retry_amplification | breaker_time_to_open
  *             | breaker_time_to_close | bulkhead_rejections | timeouts | fallbacks
  *             | short_circuits | duplicate_side_effects
+ *             | async_completion_rate | 'async_latency_p(' N ')' | async_duplicates
+ *             | messages_lost | time_to_drain      (need the scenario's `async:` block)
  * label      := service | dependency          (only on the service-side metrics;
  *                                             duplicate_side_effects takes service only)
  * op         := '<' | '<=' | '>' | '>=' | '=='
- * unit       := ms | s   (time metrics: p(N), max, mean, time_to_*, breaker_time_*; → ms; required)
- *             | %        (success_rate, error_rate → ratio 0..1; without it the number is a ratio)
+ * unit       := ms | s   (time metrics: p(N), async_latency_p(N), max, mean, time_to_*,
+ *                         breaker_time_*; → ms; required)
+ *             | %        (success_rate, error_rate, async_completion_rate → ratio 0..1; without
+ *                         it the number is a ratio)
  *             | /s       (throughput; optional)
  *             | none     (counts, ratios, retry_amplification)
  * ```
@@ -26,7 +30,11 @@ import { didYouMean } from '../document/suggest.ts';
 
 type UnitClass = 'time' | 'rate' | 'throughput' | 'plain';
 
-const metricClasses: Record<Exclude<SloMetricKind, 'latency_percentile'>, { word: string; unit: UnitClass; labels: readonly string[] }> = {
+/** The metrics written with a percentile, `p(N)` and `async_latency_p(N)`: parsed on their own. */
+type PercentileKind = 'latency_percentile' | 'async_latency_percentile';
+type WordKind = Exclude<SloMetricKind, PercentileKind>;
+
+const metricClasses: Record<WordKind, { word: string; unit: UnitClass; labels: readonly string[] }> = {
   latency_max: { word: 'max', unit: 'time', labels: [] },
   latency_mean: { word: 'mean', unit: 'time', labels: [] },
   success_rate: { word: 'success_rate', unit: 'rate', labels: [] },
@@ -42,17 +50,34 @@ const metricClasses: Record<Exclude<SloMetricKind, 'latency_percentile'>, { word
   fallbacks: { word: 'fallbacks', unit: 'plain', labels: ['service', 'dependency'] },
   short_circuits: { word: 'short_circuits', unit: 'plain', labels: ['service', 'dependency'] },
   duplicate_side_effects: { word: 'duplicate_side_effects', unit: 'plain', labels: ['service'] },
+  async_completion_rate: { word: 'async_completion_rate', unit: 'rate', labels: [] },
+  async_duplicates: { word: 'async_duplicates', unit: 'plain', labels: [] },
+  messages_lost: { word: 'messages_lost', unit: 'plain', labels: [] },
+  time_to_drain: { word: 'time_to_drain', unit: 'time', labels: [] },
 };
+
+const asyncKinds: ReadonlySet<SloMetricKind> = new Set<SloMetricKind>([
+  'async_completion_rate',
+  'async_latency_percentile',
+  'async_duplicates',
+  'messages_lost',
+  'time_to_drain',
+]);
+
+/** Whether a metric is measured from the asynchronous outcomes (the scenario's `async:` block). */
+export function isAsyncMetric(kind: SloMetricKind): boolean {
+  return asyncKinds.has(kind);
+}
 
 /** Whether a metric is read from the services' own metrics (`dependency_*`, breaker events)
  * rather than from the load generator's view: those are the ones that take labels. */
 export function isServiceSideMetric(kind: SloMetricKind): boolean {
-  return kind !== 'latency_percentile' && metricClasses[kind].labels.length > 0;
+  return kind !== 'latency_percentile' && kind !== 'async_latency_percentile' && metricClasses[kind].labels.length > 0;
 }
 
-const kindByWord = new Map(Object.entries(metricClasses).map(([kind, c]) => [c.word, kind as Exclude<SloMetricKind, 'latency_percentile'>]));
-/** Every metric word of the grammar, `p(N)` included. */
-export const sloMetricWords: readonly string[] = ['p(N)', ...kindByWord.keys()];
+const kindByWord = new Map(Object.entries(metricClasses).map(([kind, c]) => [c.word, kind as WordKind]));
+/** Every metric word of the grammar, `p(N)` and `async_latency_p(N)` included. */
+export const sloMetricWords: readonly string[] = ['p(N)', ...kindByWord.keys(), 'async_latency_p(N)'];
 
 const unitsByClass: Record<UnitClass, readonly string[]> = { time: ['ms', 's'], rate: ['%', ''], throughput: ['/s', ''], plain: [''] };
 
@@ -86,22 +111,27 @@ class Scanner {
   }
 }
 
+/** `p(` or `async_latency_p(` already matched: the percentile and `)`. */
+function parsePercentile(scan: Scanner, prefix: string, kind: PercentileKind): { metric: SloMetric; name: string; unit: UnitClass; labels: readonly string[] } {
+  const numberAt = scan.index;
+  const number = scan.match(/\d+(\.\d+)?/);
+  if (!number) scan.fail(`expected a percentile number after ${prefix}(, e.g. ${prefix}(99)`);
+  if (!scan.match(/\)/)) scan.fail("expected ')' after the percentile");
+  const percentile = Number(number);
+  if (!(percentile > 0 && percentile <= 100)) scan.fail(`percentile must be in (0, 100], got ${number}`, numberAt);
+  return { metric: { kind, percentile } as SloMetric, name: `${prefix}(${number})`, unit: 'time', labels: [] };
+}
+
 function parseMetric(scan: Scanner): { metric: SloMetric; name: string; unit: UnitClass; labels: readonly string[] } {
   const start = scan.index;
-  if (scan.match(/p\(/)) {
-    const number = scan.match(/\d+(\.\d+)?/);
-    if (!number) scan.fail('expected a percentile number after p(, e.g. p(99)');
-    if (!scan.match(/\)/)) scan.fail("expected ')' after the percentile");
-    const percentile = Number(number);
-    if (!(percentile > 0 && percentile <= 100)) scan.fail(`percentile must be in (0, 100], got ${number}`, start + 2);
-    return { metric: { kind: 'latency_percentile', percentile }, name: `p(${number})`, unit: 'time', labels: [] };
-  }
+  if (scan.match(/p\(/)) return parsePercentile(scan, 'p', 'latency_percentile');
+  if (scan.match(/async_latency_p\(/)) return parsePercentile(scan, 'async_latency_p', 'async_latency_percentile');
   const word = scan.match(/[A-Za-z_][A-Za-z0-9_()]*/);
   if (!word) scan.fail(`expected a metric (${sloMetricWords.join(', ')})`);
   const kind = kindByWord.get(word);
   if (!kind) {
-    const percentile = /^p(\d+(?:\.\d+)?)$/.exec(word);
-    const hint = percentile ? `; did you mean 'p(${percentile[1]})'?` : didYouMean(word, [...kindByWord.keys()]);
+    const percentile = /^(p|async_latency_p)(\d+(?:\.\d+)?)$/.exec(word);
+    const hint = percentile ? `; did you mean '${percentile[1]}(${percentile[2]})'?` : didYouMean(word, [...kindByWord.keys(), 'async_latency_p(N)']);
     scan.fail(`unknown metric '${word}'${hint}`, start);
   }
   const { unit, labels } = metricClasses[kind];

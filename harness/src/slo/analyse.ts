@@ -1,5 +1,7 @@
 import type { Recording } from '../model/recording.ts';
 import type { Scenario, SloSpec } from '../scenario/model.ts';
+import { asyncOutcomes, type AsyncOutcomes } from './async-outcomes.ts';
+import { asyncSummary } from './async-summary.ts';
 import { coverageOf, coveredPart, describeInterruption, loadReachedMs } from './coverage.ts';
 import { BreakerLog } from './breaker-log.ts';
 import { breakerSpans } from './breaker-spans.ts';
@@ -31,7 +33,12 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
   const scrapes = new ScrapeIndex(recording.scrapes);
   const breakers = new BreakerLog(recording, scrapes);
   const perDependency = dependencySeries(recording.scrapes);
-  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, { scrapes, breakers }, reachedMs));
+  const outcomes = asyncOutcomes(recording);
+  const slos = scenario.slos.map((slo) => evaluateSlo(slo, recording, traffic, { scrapes, breakers, asyncOutcomes: outcomes }, reachedMs));
+  const asyncResult = asyncSummary(
+    outcomes,
+    [...traffic.values()].map((entry) => entry.window),
+  );
   const faults = faultEvidence(recording.faults, scrapes, recording.durationMs);
   const { verdict, reasons } = outcomeOf(recording, faults, slos);
   return {
@@ -55,6 +62,7 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     slos,
     environment: recording.environment,
     ...(recording.k6 ? { k6: recording.k6 } : {}),
+    ...(asyncResult ? { async: asyncResult } : {}),
   };
 }
 
@@ -104,8 +112,9 @@ function contextFor(recording: Recording, inWindow: WindowTraffic, baseline: Tra
   return { recording, window: inWindow.window, traffic: inWindow.traffic, baseline, ...service };
 }
 
-/** What the services told: their scrapes and their breakers' transitions. */
+/** What the services told (their scrapes and their breakers' transitions), and the async outcomes. */
 interface ServiceSide {
   scrapes: ScrapeIndex;
   breakers: BreakerLog;
+  asyncOutcomes: AsyncOutcomes;
 }

@@ -1,5 +1,6 @@
 import type { Recording } from '../model/recording.ts';
 import type { SloMetric, SloMetricKind } from '../scenario/model.ts';
+import type { AsyncOutcomes } from './async-outcomes.ts';
 import type { BreakerLog } from './breaker-log.ts';
 import type { ScrapeIndex } from './scrape-index.ts';
 import type { NamedWindow, Traffic } from './traffic.ts';
@@ -24,6 +25,8 @@ export interface EvaluationContext {
   scrapes: ScrapeIndex;
   /** The run's breakers and their exact transitions. */
   breakers: BreakerLog;
+  /** Every accepted request matched with its asynchronous outcome (or why there are none). */
+  asyncOutcomes: AsyncOutcomes;
 }
 
 /**

@@ -19,7 +19,9 @@ const layers: readonly (readonly string[])[] = [
   ['scenario'],
   ['gate'],
   ['plan'],
-  ['load', 'metrics'],
+  // The async observer (an MQTT subscriber on the completion channel) measures beside the load
+  // generator and the scraper.
+  ['load', 'metrics', 'messaging'],
   // The Toxiproxy wrapper (owns the journal) implements faults' ProxyControl and reads the
   // embedded server's counters with metrics' parser.
   ['k6', 'proxies'],

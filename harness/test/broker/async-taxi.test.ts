@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { AsyncApiContracts } from './asyncapi.ts';
-import { EmbeddedBroker } from '../../src/broker/embedded.ts';
 import { builtinProfiles } from '../../../services/lib/profile/builtin.ts';
 import type { Profile } from '../../../services/lib/profile/schema.ts';
-import { Cleanup, metricValue, postJson, startService } from '../../../services/test/helpers.ts';
-import { definitions } from '../../../services/test/taxi.ts';
+import { Cleanup, metricValue, postJson } from '../../../services/test/helpers.ts';
 import type { ServiceApp } from '../../../services/lib/server/service.ts';
+import { startAsyncTaxi as startAsyncTaxiApp } from '../support/async-taxi.ts';
 
 /**
  * The taxi app's asynchronous half with a real (embedded) broker, services in this process:
@@ -20,41 +17,16 @@ const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
 async function startAsyncTaxi(profile: Profile) {
-  const broker = await EmbeddedBroker.start();
-  cleanup.add(() => broker.close());
-  const stateDir = mkdtempSync(join(tmpdir(), 'faultline-async-taxi-'));
-  cleanup.add(() => rmSync(stateDir, { recursive: true, force: true }));
-  const brokerLinks = { publishUrl: broker.url, subscribeUrl: broker.url };
-  const start = async (name: string, config: Parameters<typeof startService>[2]) => {
-    const started = await startService(cleanup, definitions[name]!, { profile, seed: 7, stateDir, ...config });
-    started.app.start();
-    return started;
-  };
-  const passenger = await start('passenger', {});
-  const dispatch = await start('dispatch', { broker: brokerLinks });
-  const notification = await start('notification', { broker: brokerLinks });
-  const trip = await start('trip', { dependencyUrls: { passenger: passenger.url }, broker: brokerLinks });
-  const gateway = await start('gateway', { dependencyUrls: { trip: trip.url } });
-  const connected = async () => {
-    for (const s of [dispatch, notification, trip]) {
-      const deadline = performance.now() + 10_000;
-      while ((await metricValue(s.app.metrics.registry, 'broker_connected')) < 2) {
-        if (performance.now() > deadline) throw new Error(`${s.app.name} did not connect to the broker`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-    // The consumers' SUBSCRIBE is acknowledged after CONNACK.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  };
+  const app = await startAsyncTaxiApp(cleanup, profile);
+  const { broker } = app;
   // Every message on every channel, as it travelled: the contract test reads them.
   const wiretap: Array<{ channel: string; message: unknown }> = [];
   const tap = mqtt.connect(broker.url, { clientId: `wiretap-${process.pid}-${Math.random().toString(36).slice(2)}`, reconnectPeriod: 100 });
   tap.on('error', () => undefined);
   tap.on('message', (channel, payload) => wiretap.push({ channel, message: JSON.parse(payload.toString('utf8')) as unknown }));
-  tap.subscribe('#', { qos: 1 });
   cleanup.add(() => tap.endAsync(true));
-  await connected();
-  return { broker, gateway, trip, dispatch, notification, wiretap };
+  await tap.subscribeAsync('#', { qos: 1 });
+  return { ...app, wiretap };
 }
 
 const requestTrip = (gatewayUrl: string, i: number) =>

@@ -4,7 +4,7 @@ import { displayUnit, formatThreshold } from '../format.ts';
 import { sloCountsPhrase } from '../labels.ts';
 import { escapeHtml } from './escape.ts';
 import { renderCharts, renderHeader } from './sections.ts';
-import { measuredText, sloMark, renderEnvironment, renderFaultTable, table, verdictBadge } from './tables.ts';
+import { measuredText, sloMark, renderAsyncTable, renderEnvironment, renderFaultTable, table, verdictBadge } from './tables.ts';
 
 /**
  * Several results of one scenario (one per profile): verdicts as cards side by side, one SLO
@@ -31,6 +31,7 @@ export function renderComparisonSections(results: readonly RunResult[]): string 
       `<section class="profile">`,
       renderHeader(r, 'h2'),
       renderCharts(r),
+      ...(r.async ? ['<h3>Asynchronous outcomes</h3>', renderAsyncTable(r.async)] : []),
       '<h3>Fault evidence</h3>',
       renderFaultTable(r),
       '<h3>Environment</h3>',

@@ -3,8 +3,8 @@ import { interruptionLine, resultTitle, sloCountsPhrase } from '../labels.ts';
 import { renderBreakerTimeline } from './breaker.ts';
 import { renderTimeChart } from './chart.ts';
 import { escapeHtml } from './escape.ts';
-import { amplificationLines, faultBands, latencyLines, throughputLines } from './series.ts';
-import { renderEnvironment, renderFaultTable, renderSloTable, renderWindowTable, verdictBadge } from './tables.ts';
+import { amplificationLines, asyncLines, faultBands, latencyLines, throughputLines } from './series.ts';
+import { renderAsyncTable, renderEnvironment, renderFaultTable, renderSloTable, renderWindowTable, verdictBadge } from './tables.ts';
 
 /** Verdict, what was tested and why the verdict may not be trusted. */
 export function renderHeader(result: RunResult, heading: 'h1' | 'h2' = 'h1'): string {
@@ -37,6 +37,17 @@ export function renderCharts(result: RunResult): string {
       bands,
       minYMax: 1,
     }),
+    ...(result.async
+      ? [
+          renderTimeChart({
+            title: `Asynchronous outcomes (${result.async.channel}): accepted and completed per second, backlog; the drain after the load included`,
+            unit: 'requests',
+            durationMs: Math.max(durationMs, result.async.observedUntilMs),
+            lines: asyncLines(result),
+            bands,
+          }),
+        ]
+      : []),
     '</div>',
   ].join('\n');
 }
@@ -49,6 +60,7 @@ export function renderResultSections(result: RunResult): string {
     renderSloTable(result),
     '<h2>Over time</h2>',
     renderCharts(result),
+    ...(result.async ? ['<h2>Asynchronous outcomes</h2>', renderAsyncTable(result.async)] : []),
     '<h2>Fault evidence</h2>',
     renderFaultTable(result),
     '<h2>Windows</h2>',

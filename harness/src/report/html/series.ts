@@ -15,6 +15,8 @@ export const COLORS = {
   p50: '#0d9488',
   p99: '#7c3aed',
   closed: '#16a34a',
+  completed: '#16a34a',
+  backlog: '#d97706',
   open: '#dc2626',
   halfOpen: '#f59e0b',
 } as const;
@@ -88,4 +90,16 @@ export function amplificationLines(result: RunResult): ChartLine[] {
 
 function increase(before: number, after: number): number {
   return after >= before ? after - before : after;
+}
+
+/** Requests accepted and completed per second, and the backlog (accepted, not yet completed) at
+ * each second's end, over the load and the drain. */
+export function asyncLines(result: RunResult): ChartLine[] {
+  const series = result.async?.series ?? [];
+  const mid = (t: number) => t + 500;
+  return [
+    { name: 'accepted/s', color: COLORS.ok, points: series.map((s) => [mid(s.t), s.accepted] as const) },
+    { name: 'completed/s', color: COLORS.completed, points: series.map((s) => [mid(s.t), s.completed] as const) },
+    { name: 'backlog', color: COLORS.backlog, points: series.map((s) => [s.t + 1000, s.backlog] as const) },
+  ];
 }

@@ -1,4 +1,5 @@
-import type { RunResult, SloVerdict } from '../../model/result.ts';
+import type { AsyncResult, RunResult, SloVerdict } from '../../model/result.ts';
+import { asyncCaveats } from '../async.ts';
 import { displayUnit, formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
 import { sloState, sloStateWord, verdictWord } from '../labels.ts';
 import { escapeHtml } from './escape.ts';
@@ -91,6 +92,25 @@ export function renderWindowTable(result: RunResult): string {
     ].join(''),
   );
   return table(['window', 'range', 'requests', 'errors', 'dropped', 'throughput', 'p50', 'p99', 'max', 'errors by kind'], rows);
+}
+
+/** Per window: what became of the accepted requests, repeats, async latency; then the caveats. */
+export function renderAsyncTable(result: AsyncResult): string {
+  const rows = result.windows.map((w) =>
+    [
+      '<tr>',
+      td(escapeHtml(w.name)),
+      ...[w.accepted, w.completed, w.lost, w.pending, w.duplicates, w.redeliveries].map((n) => td(escapeHtml(n), 'num')),
+      ...[w.latency.p50, w.latency.p99, w.latency.max].map((ms) => td(w.completed > 0 ? escapeHtml(formatMs(ms)) : '<span class="muted">n/a</span>', 'num')),
+      '</tr>',
+    ].join(''),
+  );
+  const caveats = asyncCaveats(result);
+  return [
+    `<p>Completed by a message on <code>${escapeHtml(result.channel)}</code>; observed until ${escapeHtml(formatAt(result.observedUntilMs))} (${escapeHtml(result.stopped.replace('-', ' '))}).</p>`,
+    table(['window', 'accepted', 'completed', 'lost', 'pending', 'duplicates', 'redeliveries', 'p50', 'p99', 'max'], rows),
+    caveats.length > 0 ? `<ul class="reasons">${caveats.map((caveat) => `<li>${escapeHtml(caveat)}</li>`).join('')}</ul>` : '',
+  ].join('\n');
 }
 
 export function renderEnvironment(result: RunResult): string {

@@ -1,5 +1,10 @@
 import type { SloMetricKind } from '../../scenario/model.ts';
 import type { MetricEvaluator } from '../evaluator.ts';
+import { asyncCompletionRate } from './async-completion-rate.ts';
+import { asyncDuplicates } from './async-duplicates.ts';
+import { asyncLatencyPercentile } from './async-latency.ts';
+import { messagesLost } from './messages-lost.ts';
+import { timeToDrain } from './time-to-drain.ts';
 import { breakerTimeToClose } from './breaker-time-to-close.ts';
 import { breakerTimeToOpen } from './breaker-time-to-open.ts';
 import { bulkheadRejections } from './bulkhead-rejections.ts';
@@ -36,6 +41,11 @@ export const evaluators: { readonly [K in SloMetricKind]: MetricEvaluator<K> } =
   fallbacks,
   short_circuits: shortCircuits,
   duplicate_side_effects: duplicateSideEffects,
+  async_completion_rate: asyncCompletionRate,
+  async_latency_percentile: asyncLatencyPercentile,
+  async_duplicates: asyncDuplicates,
+  messages_lost: messagesLost,
+  time_to_drain: timeToDrain,
 };
 
 export function evaluatorFor<K extends SloMetricKind>(kind: K): MetricEvaluator<K> {
