@@ -37,7 +37,7 @@ export function checkAsyncEngine(plan: Plan, engine: Pick<LoadEngine, 'name'>): 
 export async function startAsyncObservation(plan: Plan, stack: Stack, runId: string, elapsedMs: () => number): Promise<AsyncObservation | undefined> {
   const spec = plan.async;
   if (!spec) return undefined;
-  const url = stack.brokerUrl?.();
+  const url = stack.brokerUrl();
   if (!url) return { unavailable: NO_BROKER };
   const observer = await CompletionObserver.start({
     url,

@@ -56,8 +56,6 @@ export interface Stack {
   broker(): BrokerControl;
   relaunch(name: string): Promise<RunningService>;
   stopService(name: string, how: 'kill' | 'graceful'): Promise<void>;
-  /** The broker's direct address (not through a proxy) for the harness; undefined: no broker. */
-  brokerUrl?(): string | undefined;
   /** Stops every service, deletes the proxies (external) or closes the embedded server.
    * Idempotent; returns problems met (empty = clean). */
   teardown(): Promise<string[]>;
