@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../harness/src/api/run-scenario.ts';
 import { listScenarios } from '../harness/src/scenario/index.ts';
 import { expectExactlyOneAmplification } from '../harness/test/support/amplification.ts';
+import { startMosquitto, type MosquittoServer } from '../harness/test/support/mosquitto.ts';
 
 // The discrimination property of the catalog, in the fast mode CI uses: every scenario passes
 // with the resilient profile and fails with the naive one (baseline, which has no fault to
@@ -11,6 +13,8 @@ import { expectExactlyOneAmplification } from '../harness/test/support/amplifica
 const timeScale = 0.25;
 const scenarios = listScenarios();
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+/** The scenarios of the taxi app's asynchronous half (topology taxi-async, with a broker). */
+const messagingScenarios = ['broker-outage', 'consumer-crash', 'broker-slow', 'flapping-connection'];
 
 function describeMisses(result: Awaited<ReturnType<typeof runScenario>>['result']): string {
   return [...result.reasons, ...result.slos.filter((s) => !s.passed).map((s) => `${s.name}: ${s.detail}`)].join('; ') || 'all SLOs met';
@@ -32,6 +36,7 @@ describe('the scenario catalog', () => {
       'cascading-timeouts',
       'error-burst',
       'lost-response',
+      ...messagingScenarios,
     ]) {
       expect(names).toContain(name);
     }
@@ -53,6 +58,45 @@ describe('the scenario catalog', () => {
       // naive never retries: one attempt per call that reached the network, on every link.
       expectExactlyOneAmplification(result, recording, plan.scenario);
     });
+  }
+});
+
+// The same verdicts with a real broker: Debian's Mosquitto, started fresh for each run (so no
+// persistent session carries over from the run before) and handed to the runner as --broker does.
+describe('the messaging scenarios with a real Mosquitto broker (--broker)', () => {
+  let mosquitto: MosquittoServer | undefined;
+  afterEach(async () => {
+    await mosquitto?.stop();
+    mosquitto = undefined;
+  });
+
+  it('are every scenario on the taxi-async topology', () => {
+    const onBroker = scenarios.filter((s) => /^topology:\s*taxi-async\s*$/m.test(readFileSync(s.file, 'utf8'))).map((s) => s.name);
+    expect(onBroker.sort()).toEqual([...messagingScenarios].sort());
+  });
+
+  for (const name of messagingScenarios) {
+    for (const [profile, expected] of [
+      ['resilient', 'pass'],
+      ['naive', 'fail'],
+    ] as const) {
+      it(`${name} ${expected === 'pass' ? 'passes' : 'fails'} with the ${profile} profile`, async () => {
+        mosquitto = await startMosquitto();
+        let broker: string | undefined;
+        const { result } = await runScenario({
+          scenario: name,
+          profile,
+          timeScale,
+          broker: mosquitto.url,
+          outDir: false,
+          events: { onStack: (stack) => (broker = stack.broker) },
+        });
+        // The run used the broker it was given, not an embedded one.
+        expect(broker).toBe(mosquitto.url);
+        expect(result.status).toBe('completed');
+        expect(result.verdict, describeMisses(result)).toBe(expected);
+      });
+    }
   }
 });
 
