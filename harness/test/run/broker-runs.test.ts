@@ -11,7 +11,7 @@ import type { Recording } from '../../src/model/recording.ts';
 import type { StackInfo } from '../../src/model/events.ts';
 import { entryArgs } from '../../src/util/package-files.ts';
 import { captureIo } from '../scenario/capture.ts';
-import { startMosquitto, type MosquittoServer } from '../support/mosquitto.ts';
+import { startMosquitto, type MosquittoServer } from '../../src/broker/mosquitto.ts';
 import { refused } from '../support/ports.ts';
 import { fixture, processesTagged, waitFor } from './helpers.ts';
 
