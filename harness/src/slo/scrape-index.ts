@@ -20,6 +20,9 @@ export interface SeriesPoint {
 export interface IndexedSeries {
   /** The scraped service (the `service` label when the series has one, else the scrape's). */
   service: string;
+  /** The service whose /metrics it was read from (the Scrape's `service`): where its failed
+   * scrapes are. */
+  scraped: string;
   name: string;
   labels: Readonly<Record<string, string>>;
   points: readonly SeriesPoint[];
@@ -82,7 +85,7 @@ export class ScrapeIndex {
         if (!entry) {
           const sample = samplesByKey.get(key)!;
           const points: SeriesPoint[] = [];
-          const series = { service: sample.labels.service ?? scrapeService, name: sample.name, labels: sample.labels, points };
+          const series = { service: sample.labels.service ?? scrapeService, scraped: scrapeService, name: sample.name, labels: sample.labels, points };
           entry = { series, points };
           all.set(key, entry);
           const named = this.byName.get(sample.name) ?? [];
