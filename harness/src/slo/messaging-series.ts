@@ -51,7 +51,10 @@ export function messagingSeries(index: ScrapeIndex, scrapes: readonly Scrape[], 
   if (channels.size === 0) return undefined;
   return [...channels.keys()].sort(compare).map((channel) => {
     const columns = channels.get(channel)!;
-    const values = Object.fromEntries(COLUMNS.map((column) => [column, perSecond(columns[column], seconds, failed)])) as Record<Column, (number | null)[]>;
+    const values = Object.fromEntries(COLUMNS.map((column) => [column, perSecond(index, columns[column], seconds, failed)])) as Record<
+      Column,
+      (number | null)[]
+    >;
     return {
       channel,
       seconds: seconds.map((second, i): MessagingSecond => ({
@@ -66,10 +69,15 @@ export function messagingSeries(index: ScrapeIndex, scrapes: readonly Scrape[], 
 }
 
 /** Σ over the series of each one's average rate in each second (/s), null where none covers it. */
-function perSecond(series: readonly IndexedSeries[], seconds: readonly TimeRange[], failed: ReadonlyMap<string, readonly number[]>): (number | null)[] {
+function perSecond(
+  index: ScrapeIndex,
+  series: readonly IndexedSeries[],
+  seconds: readonly TimeRange[],
+  failed: ReadonlyMap<string, readonly number[]>,
+): (number | null)[] {
   const totals: (number | null)[] = seconds.map(() => null);
   for (const one of series) {
-    const spans = spansOf(one.points, failed.get(one.scraped) ?? []);
+    const spans = spansOf(one.points, failed.get(one.scraped) ?? [], (atMs) => index.restartedAt(one.scraped, atMs));
     seconds.forEach((second, i) => {
       let count = 0;
       let coveredMs = 0;
@@ -85,15 +93,14 @@ function perSecond(series: readonly IndexedSeries[], seconds: readonly TimeRange
   return totals.map((value) => (value === null ? null : Math.round(value * 1000) / 1000));
 }
 
-/** The increase between each pair of successive points, as spans; a restart between them puts
- * it after the last failed scrape in between (and 0 before). */
-function spansOf(points: readonly SeriesPoint[], failedAt: readonly number[]): Span[] {
+/** The increase between each pair of successive points, as spans; a restart of the service
+ * between them puts it after the last failed scrape in between (and 0 before). */
+function spansOf(points: readonly SeriesPoint[], failedAt: readonly number[], restartedAt: (atMs: number) => boolean): Span[] {
   const spans: Span[] = [];
   for (let i = 1; i < points.length; i++) {
     const [before, after] = [points[i - 1]!, points[i]!];
     const increase = after.adjusted - before.adjusted;
-    const restarted = after.adjusted - after.raw !== before.adjusted - before.raw;
-    const lastDown = restarted ? failedAt.filter((t) => t > before.atMs && t < after.atMs).at(-1) : undefined;
+    const lastDown = restartedAt(after.atMs) ? failedAt.filter((t) => t > before.atMs && t < after.atMs).at(-1) : undefined;
     if (lastDown === undefined) {
       spans.push({ fromMs: before.atMs, toMs: after.atMs, increase });
     } else {

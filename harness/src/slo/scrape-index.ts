@@ -39,6 +39,8 @@ export interface IndexedSeries {
  */
 export class ScrapeIndex {
   private readonly byName = new Map<string, IndexedSeries[]>();
+  /** Per scraped service, the times of the scrapes at which it was found restarted. */
+  private readonly restarts = new Map<string, number[]>();
 
   constructor(scrapes: readonly Scrape[]) {
     const byService = new Map<string, Scrape[]>();
@@ -54,6 +56,13 @@ export class ScrapeIndex {
         [...list].sort((a, b) => a.atMs - b.atMs),
       );
     }
+  }
+
+  /** Whether the scraped service was found restarted at its scrape at `atMs` (since its
+   * previous successful scrape): every series of the service counts from 0 again there, even one
+   * that was still 0 before, whose offset does not show it. */
+  restartedAt(scraped: string, atMs: number): boolean {
+    return this.restarts.get(scraped)?.includes(atMs) ?? false;
   }
 
   /** Series with this name that pass the filter. */
@@ -78,6 +87,7 @@ export class ScrapeIndex {
       if (previous && restarted(previous, current)) {
         for (const [key, raw] of lifetime) offsets.set(key, (offsets.get(key) ?? 0) + raw);
         lifetime = new Map();
+        this.restarts.set(scrapeService, [...(this.restarts.get(scrapeService) ?? []), scrape.atMs]);
       }
       for (const [key, raw] of current) {
         lifetime.set(key, raw);

@@ -92,6 +92,22 @@ describe('the messaging series', () => {
     expect(values).toEqual([10, 10, 10, 10, 0, 0, 5, 10, 10]);
   });
 
+  it('places what a restarted consumer counts after its restart, even on a counter that was 0 before', () => {
+    // dispatch is down from 2 s (scrapes at 3 and 4 s fail) and comes back with messages queued
+    // for it: 6 redeliveries by the broker between 4 and 5 s, none before the crash. They happened
+    // after the last failed scrape (4 s): second 4 reads 6, seconds 2 and 3 read 0.
+    const raw = [0, 0, 0, undefined, undefined, 6, 6];
+    const scrapes = raw.map((value, s) =>
+      value === undefined
+        ? failedScrape(s * 1000, 'dispatch')
+        : scrape(s * 1000, 'dispatch', [
+            metric('messages_redelivered_total', { service: 'dispatch', channel: 'trip.created', cause: 'broker' }, value),
+            startedAt(s < 3 ? 1_700_000_000 : 1_700_000_004.5),
+          ]),
+    );
+    expect(column(messagingOf(6000, scrapes), 'trip.created', 'redelivered')).toEqual([0, 0, 0, 0, 6, 0]);
+  });
+
   it('counts a restart between two scrapes as the new count, even with no failed scrape to show it', () => {
     // Restarted between 2 and 3 s: raw 0 10 20 3 13. Naively 3 − 20 = −17; the restart makes it 3.
     const scrapes = [0, 10, 20, 3, 13].map((value, s) => scrape(s * 1000, 'trip', [published('trip', 'trip.created', value)]));
