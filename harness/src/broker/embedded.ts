@@ -1,5 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Aedes } from 'aedes';
 import { FaultlineError } from '../errors.ts';
 
@@ -17,6 +20,15 @@ export interface BrokerStats {
   published: number;
   /** Times the broker went down (crash or stop). */
   outages: number;
+}
+
+let software: string | undefined;
+
+/** `aedes <version>`: what the embedded broker is, for the run's environment. Read from aedes's
+ * package.json beside its entry point (its `exports` do not list the file). */
+export function embeddedBrokerSoftware(): string {
+  software ??= `aedes ${(JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('aedes')), 'package.json'), 'utf8')) as { version: string }).version}`;
+  return software;
 }
 
 /**

@@ -10,11 +10,12 @@ import type { Recording } from './recording.ts';
  * string `NaN`, `+Inf` or `-Inf` — the exposition format's own spelling.
  */
 export const RECORDING_FORMAT = 'faultline-recording';
-export const RECORDING_VERSION = 3;
+export const RECORDING_VERSION = 4;
 /** Older versions this faultline still reads, and how: version 1 had no policy events (a run
  * saved by it is judged from its scrapes, as it was then); version 2 had no `async` (its runs
- * measured no asynchronous outcome: it reads as a version 3 recording without one). */
-const READABLE_VERSIONS: readonly number[] = [1, 2, RECORDING_VERSION];
+ * measured no asynchronous outcome: it reads as a later recording without one); version 3 had no
+ * `environment.broker` (it reads as a recording whose broker, if any, is not named). */
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3, RECORDING_VERSION];
 
 const finite = z.number();
 const metricValue = z.union([
@@ -22,6 +23,24 @@ const metricValue = z.union([
   z.enum(['NaN', '+Inf', '-Inf']).transform((text) => (text === 'NaN' ? Number.NaN : text === '+Inf' ? Infinity : -Infinity)),
 ]);
 const status = z.enum(['completed', 'failed', 'aborted', 'interrupted']);
+const environmentSchema = z.strictObject({
+  faultlineVersion: z.string(),
+  node: z.string(),
+  toxiproxy: z.string(),
+  toxiproxyVersion: z.string().exactOptional(),
+  broker: z
+    .strictObject({
+      service: z.string(),
+      protocol: z.string(),
+      source: z.enum(['embedded', 'command', 'external']),
+      url: z.string().exactOptional(),
+      command: z.array(z.string()).exactOptional(),
+      software: z.string().exactOptional(),
+    })
+    .exactOptional(),
+  platform: z.string(),
+  cpus: finite,
+});
 
 const recordingSchema = z.strictObject({
   runId: z.string(),
@@ -68,14 +87,7 @@ const recordingSchema = z.strictObject({
     }),
   ),
   windows: z.array(z.strictObject({ name: z.string(), startMs: finite, endMs: finite })),
-  environment: z.strictObject({
-    faultlineVersion: z.string(),
-    node: z.string(),
-    toxiproxy: z.string(),
-    toxiproxyVersion: z.string().exactOptional(),
-    platform: z.string(),
-    cpus: finite,
-  }),
+  environment: environmentSchema,
   // Optional (absent = not interrupted), so version-1 files without it still read.
   interruption: z.strictObject({ phase: z.enum(['start-up', 'warm-up', 'load', 'teardown']), atMs: finite.exactOptional() }).exactOptional(),
   // Optional (absent = the built-in generator sent the load), so older files still read.
@@ -113,22 +125,36 @@ const fileSchema = z.strictObject({
   recording: recordingSchema,
 });
 
-/** Version 2: the same without `async` (a strict schema, so a version 2 file that somehow holds
- * one is refused rather than half-read). */
+/** Version 3: the same without `environment.broker` (strict schemas, here and below, so an older
+ * version's file that somehow holds a later field is refused rather than half-read). */
+const recordingSchemaV3 = recordingSchema.extend({ environment: environmentSchema.omit({ broker: true }) });
+const fileSchemaV3 = z.strictObject({
+  format: z.literal(RECORDING_FORMAT),
+  version: z.literal(3),
+  recording: recordingSchemaV3,
+});
+
+/** Version 2: version 3 without `async`. */
 const fileSchemaV2 = z.strictObject({
   format: z.literal(RECORDING_FORMAT),
   version: z.literal(2),
-  recording: recordingSchema.omit({ async: true }),
+  recording: recordingSchemaV3.omit({ async: true }),
 });
 
-/** Version 1: the same without the policy events; read as a version 3 recording without any. */
+/** Version 1: version 2 without the policy events; read as a recording without any. */
 const fileSchemaV1 = z.strictObject({
   format: z.literal(RECORDING_FORMAT),
   version: z.literal(1),
-  recording: recordingSchema
+  recording: recordingSchemaV3
     .omit({ policyEvents: true, policyEventSources: true, async: true })
     .transform((recording) => ({ ...recording, policyEvents: [], policyEventSources: [] })),
 });
+
+const schemaOfVersion = new Map<unknown, typeof fileSchema | typeof fileSchemaV3 | typeof fileSchemaV2 | typeof fileSchemaV1>([
+  [1, fileSchemaV1],
+  [2, fileSchemaV2],
+  [3, fileSchemaV3],
+]);
 
 // The schema must describe the Recording type exactly: a change to one without the other fails
 // the typecheck here.
@@ -163,7 +189,7 @@ export function decodeRecording(text: string, file: string): Recording {
       `${file}: recording format version ${String(version)}; this faultline reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${String(READABLE_VERSIONS.at(-1))}`,
     );
   }
-  const schema = format === RECORDING_FORMAT && version === 1 ? fileSchemaV1 : format === RECORDING_FORMAT && version === 2 ? fileSchemaV2 : fileSchema;
+  const schema = (format === RECORDING_FORMAT ? schemaOfVersion.get(version) : undefined) ?? fileSchema;
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const lines = parsed.error.issues.slice(0, 10).map(

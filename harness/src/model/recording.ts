@@ -202,6 +202,29 @@ export interface RunEnvironment {
   /** `embedded` or the URL of an external Toxiproxy. */
   toxiproxy: string;
   toxiproxyVersion?: string;
+  /** The message broker, when the topology has one (absent otherwise, and in recordings written
+   * before version 4). */
+  broker?: BrokerEnvironment;
   platform: string;
   cpus: number;
+}
+
+/** Which message broker a run used: a result from one broker is not a result from another. */
+export interface BrokerEnvironment {
+  /** The topology's broker service (`broker` in taxi-async). */
+  service: string;
+  /** The protocol it speaks (`mqtt`). */
+  protocol: string;
+  /** `embedded`: faultline's own, in the runner's process; `command`: started by the run from
+   * the topology's `command:`; `external`: already running (`--broker URL`, or the topology's
+   * `url:`/`address:`). */
+  source: 'embedded' | 'command' | 'external';
+  /** With `external`: the address it was reached at. */
+  url?: string;
+  /** With `command`: the command line as the topology gives it. */
+  command?: readonly string[];
+  /** What the broker is: `aedes 1.2.0` for the embedded one (the package's version); for any
+   * other, what it said of itself on `$SYS/broker/version` (Mosquitto: `mosquitto version
+   * 2.0.11`); absent when it said nothing within a second. */
+  software?: string;
 }

@@ -37,6 +37,35 @@ export interface RunResult {
   k6?: K6Report;
   /** The asynchronous outcomes, when the scenario follows them (`async:`). */
   async?: AsyncResult;
+  /** Messages per second per channel, from the services' scraped messaging counters; present when
+   * a service exposed any (a topology with a broker), in order of channel name. */
+  messaging?: readonly ChannelSeries[];
+}
+
+/**
+ * One channel's messages per second over the load, summed over every service that publishes or
+ * consumes it (docs/slos.md, "Messaging series"): each service's rate is its counter's increase
+ * between two scrapes over the time between them (restarts handled), averaged over each second.
+ */
+export interface ChannelSeries {
+  channel: string;
+  /** One point per second of the load: t = 0, 1000, … < durationMs (the last may be shorter). */
+  seconds: readonly MessagingSecond[];
+}
+
+export interface MessagingSecond {
+  /** Start of the second (ms). */
+  t: number;
+  /** Messages per second, to 0.001; null where no scrape interval of any service covered the
+   * second for that counter. `published`: accepted by the broker or handed to the connection
+   * (both modes); `delivered`: received by consumers, redeliveries included (a message two
+   * services consume counts twice); `redelivered`: deliveries after the first (the broker's and
+   * the consumer's own retries); `duplicates`: deliveries of a message a consumer had already
+   * handled. */
+  published: number | null;
+  delivered: number | null;
+  redelivered: number | null;
+  duplicates: number | null;
 }
 
 /** What became of the accepted requests' asynchronous outcomes (docs/slos.md). */
@@ -59,6 +88,20 @@ export interface AsyncResult {
   windows: readonly AsyncWindowStats[];
   /** One point per second from t = 0 to `observedUntilMs`. */
   series: readonly AsyncSecond[];
+  /** Async latency per second of the load, the requests taken by their scheduled send (as in the
+   * windows): one point per second from t = 0 to the end of the load. */
+  latencySeries: readonly AsyncLatencySecond[];
+}
+
+export interface AsyncLatencySecond {
+  /** Start of the second (ms). */
+  t: number;
+  /** Requests scheduled in that second that completed. */
+  completed: number;
+  /** Nearest-rank p50 and p99 of their async latency (ms, scheduled send → first completion);
+   * null when none of them completed. */
+  p50: number | null;
+  p99: number | null;
 }
 
 export interface AsyncWindowStats {

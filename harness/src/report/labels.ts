@@ -1,4 +1,4 @@
-import type { FaultRecord } from '../model/recording.ts';
+import type { BrokerEnvironment, FaultRecord } from '../model/recording.ts';
 import type { RunResult, SloVerdict } from '../model/result.ts';
 import { describeInterruption } from '../slo/coverage.ts';
 
@@ -10,6 +10,21 @@ export function verdictWord(verdict: RunResult['verdict']): string {
 /** A fault in a few words: `f1 toxic rides -> dispatch`. */
 export function faultLabel(fault: Pick<FaultRecord, 'id' | 'kind' | 'target'>): string {
   return `${fault.id} ${fault.kind} ${fault.target}`;
+}
+
+/**
+ * Which broker ran, in a line: `broker (mqtt): embedded, aedes 1.2.0`; `…: external
+ * mqtt://10.0.0.5:1883, mosquitto version 2.0.11`; `…: started by command sh mosquitto.sh`. What
+ * it is appears only when known (a broker that is not faultline's is named only if it said).
+ */
+export function brokerLabel(broker: BrokerEnvironment): string {
+  const how =
+    broker.source === 'embedded'
+      ? 'embedded'
+      : broker.source === 'external'
+        ? `external ${broker.url ?? ''}`.trimEnd()
+        : `started by command ${(broker.command ?? []).join(' ')}`.trimEnd();
+  return `${broker.service} (${broker.protocol}): ${how}${broker.software ? `, ${broker.software}` : ''}`;
 }
 
 /** `dispatch-outage [resilient]`: how a result is named in suites and headings. */

@@ -14,7 +14,8 @@ import { Journal } from '../proxies/journal.ts';
 import { faultlineVersion } from '../util/version.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { FaultsRuntime } from './faults-runtime.ts';
-import type { Interruption, InterruptionPhase, Recording } from '../model/recording.ts';
+import type { BrokerEnvironment, Interruption, InterruptionPhase, Recording } from '../model/recording.ts';
+import { brokerEnvironment, brokerPhrase, withBrokerSoftware } from './broker-environment.ts';
 import { bringUp, type Stack } from './stack.ts';
 import { asyncObservations, checkAsyncEngine, drainAsync, startAsyncObservation, type AsyncObservation } from './async-observation.ts';
 import { runTimeline } from './timeline.ts';
@@ -62,7 +63,14 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   // Before anything starts: a missing k6 is an environment error with nothing to tear down.
   await engine.check?.();
 
-  events?.onPhase?.('starting', `${plan.topology.services.length} services, ${plan.proxies.length} proxies, toxiproxy ${options.toxiproxyUrl ?? 'embedded'}`);
+  let broker = brokerEnvironment(plan.topology);
+  events?.onPhase?.(
+    'starting',
+    `${plan.topology.services.length} services, ${plan.proxies.length} proxies, toxiproxy ${options.toxiproxyUrl ?? 'embedded'}${broker ? `, broker ${brokerPhrase(broker)}` : ''}`,
+  );
+  /** Asks a broker that is not faultline's what it is, beside the warm-up; awaited before the
+   * load and before teardown, so its connection never outlives the run. */
+  let brokerSoftware: Promise<BrokerEnvironment> | undefined;
   let stack: Stack | undefined;
   let faults: FaultsRuntime | undefined;
   let scraper: Scraper | undefined;
@@ -106,7 +114,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       scrapes: scraper?.scrapes ?? [],
       faults: faults?.list() ?? plan.faults.map((f) => ({ id: f.id, kind: f.kind, target: faultKindOf(f).target(f) })),
       windows: plan.windows,
-      environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion),
+      environment: environment(options.toxiproxyUrl ?? 'embedded', live?.toxiproxyVersion, broker),
       policyEvents: breakerEvents?.events() ?? [],
       policyEventSources: breakerEvents?.sources() ?? [],
       ...(observed.interruption ? { interruption: observed.interruption } : {}),
@@ -133,6 +141,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     });
     const live = stack;
     const brokerUrl = live.brokerUrl();
+    if (broker && brokerUrl) brokerSoftware = withBrokerSoftware(broker, brokerUrl, runId, options.signal);
     events?.onStack?.({
       toxiproxyUrl: stack.proxies.api.url,
       embedded: !options.toxiproxyUrl,
@@ -146,6 +155,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     phase = 'warm-up';
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
+    if (brokerSoftware) broker = await brokerSoftware;
     // The completion channel is watched before the first request can be accepted.
     observation = await startAsyncObservation(plan, live, runId, () => clock.now() - (originAtMs ?? clock.now()));
     // The lead: time for the engine to be ready (k6 starts a process), so the first arrivals are not late.
@@ -263,6 +273,9 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     await scraper?.stop();
     await breakerEvents?.close();
     await observation?.observer?.close();
+    // Settles within its timeout (or at once on a signal); a run interrupted in warm-up has not
+    // taken its answer yet.
+    if (brokerSoftware) broker = await brokerSoftware;
     if (stack) problems.push(...(await stack.teardown()));
     journal?.forgetIfUndone();
     options.signal?.removeEventListener('abort', noteInterruption);
@@ -317,12 +330,13 @@ async function warmUp(plan: Plan, baseUrl: string, events: RunEvents | undefined
   });
 }
 
-function environment(toxiproxy: string, toxiproxyVersion: string | undefined): Recording['environment'] {
+function environment(toxiproxy: string, toxiproxyVersion: string | undefined, broker: BrokerEnvironment | undefined): Recording['environment'] {
   return {
     faultlineVersion: faultlineVersion(),
     node: process.version,
     toxiproxy,
     ...(toxiproxyVersion === undefined ? {} : { toxiproxyVersion }),
+    ...(broker ? { broker } : {}),
     platform: `${process.platform}-${process.arch}`,
     cpus: cpus().length,
   };

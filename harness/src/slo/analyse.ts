@@ -6,6 +6,7 @@ import { coverageOf, coveredPart, describeInterruption, loadReachedMs } from './
 import { BreakerLog } from './breaker-log.ts';
 import { breakerSpans } from './breaker-spans.ts';
 import { dependencySeries } from './dependency-series.ts';
+import { messagingSeries } from './messaging-series.ts';
 import { unmeasured, type EvaluationContext, type Measurement, type MetricEvaluator } from './evaluator.ts';
 import { faultEvidence } from './evidence.ts';
 import { evaluatorFor } from './metrics/registry.ts';
@@ -38,7 +39,9 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
   const asyncResult = asyncSummary(
     outcomes,
     [...traffic.values()].map((entry) => entry.window),
+    reachedMs,
   );
+  const messaging = messagingSeries(scrapes, recording.scrapes, reachedMs);
   const faults = faultEvidence(recording.faults, scrapes, recording.durationMs);
   const { verdict, reasons } = outcomeOf(recording, faults, slos);
   return {
@@ -63,6 +66,7 @@ export function analyse(recording: Recording, scenario: Scenario): RunResult {
     environment: recording.environment,
     ...(recording.k6 ? { k6: recording.k6 } : {}),
     ...(asyncResult ? { async: asyncResult } : {}),
+    ...(messaging ? { messaging } : {}),
   };
 }
 

@@ -1,16 +1,17 @@
-import type { AsyncResult, AsyncSecond, AsyncWindowStats } from '../model/result.ts';
+import type { AsyncLatencySecond, AsyncResult, AsyncSecond, AsyncWindowStats } from '../model/result.ts';
 import { duplicatesOf, redeliveriesOf, requestsIn, sortedAsyncLatencies, type AsyncOutcomes, type RequestOutcome } from './async-outcomes.ts';
-import { summariseLatency } from './latency.ts';
-import type { NamedWindow } from './traffic.ts';
+import { nearestRank, summariseLatency } from './latency.ts';
+import { buckets, type NamedWindow } from './traffic.ts';
 
 const SECOND_MS = 1000;
 
 /**
- * The result's `async`: per window what became of the accepted requests, and a per-second series
- * for the report's timeline. Undefined when the recording follows no async outcome. Without
- * observations (no broker) every accepted request is pending: the counts still add up.
+ * The result's `async`: per window what became of the accepted requests, and per-second series
+ * for the report's timeline (counts up to `observedUntilMs`, latency over the load, up to
+ * `loadEndMs`). Undefined when the recording follows no async outcome. Without observations (no
+ * broker) every accepted request is pending: the counts still add up.
  */
-export function asyncSummary(outcomes: AsyncOutcomes, windows: readonly NamedWindow[]): AsyncResult | undefined {
+export function asyncSummary(outcomes: AsyncOutcomes, windows: readonly NamedWindow[], loadEndMs: number): AsyncResult | undefined {
   const observations = outcomes.observations;
   if (!observations) return undefined;
   const requests: readonly RequestOutcome[] = outcomes.available
@@ -28,6 +29,7 @@ export function asyncSummary(outcomes: AsyncOutcomes, windows: readonly NamedWin
     disconnections: observations.disconnections,
     windows: windows.map((window) => windowStats(window, requestsIn(requests, window), unknownFate)),
     series: perSecond(requests, observations.observedUntilMs),
+    latencySeries: latencyPerSecond(requests, loadEndMs),
   };
 }
 
@@ -70,4 +72,13 @@ function perSecond(requests: readonly RequestOutcome[], untilMs: number): AsyncS
     series.push({ t: index * SECOND_MS, accepted: accepted[index]!, completed: completed[index]!, backlog });
   }
   return series;
+}
+
+/** Per second of the load, the requests scheduled in it that completed and their async latency
+ * p50/p99 (nearest rank): the same requests a window starting and ending there would take. */
+function latencyPerSecond(requests: readonly RequestOutcome[], loadEndMs: number): AsyncLatencySecond[] {
+  return buckets({ startMs: 0, endMs: loadEndMs }, SECOND_MS).map((second) => {
+    const latencies = sortedAsyncLatencies(requestsIn(requests, second));
+    return { t: second.startMs, completed: latencies.length, p50: nearestRank(latencies, 50) ?? null, p99: nearestRank(latencies, 99) ?? null };
+  });
 }

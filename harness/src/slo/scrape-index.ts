@@ -20,6 +20,9 @@ export interface SeriesPoint {
 export interface IndexedSeries {
   /** The scraped service (the `service` label when the series has one, else the scrape's). */
   service: string;
+  /** The service whose /metrics it was read from (the Scrape's `service`): where its failed
+   * scrapes are. */
+  scraped: string;
   name: string;
   labels: Readonly<Record<string, string>>;
   points: readonly SeriesPoint[];
@@ -36,6 +39,8 @@ export interface IndexedSeries {
  */
 export class ScrapeIndex {
   private readonly byName = new Map<string, IndexedSeries[]>();
+  /** Per scraped service, the times of the scrapes at which it was found restarted. */
+  private readonly restarts = new Map<string, number[]>();
 
   constructor(scrapes: readonly Scrape[]) {
     const byService = new Map<string, Scrape[]>();
@@ -51,6 +56,13 @@ export class ScrapeIndex {
         [...list].sort((a, b) => a.atMs - b.atMs),
       );
     }
+  }
+
+  /** Whether the scraped service was found restarted at its scrape at `atMs` (since its
+   * previous successful scrape): every series of the service counts from 0 again there, even one
+   * that was still 0 before, whose offset does not show it. */
+  restartedAt(scraped: string, atMs: number): boolean {
+    return this.restarts.get(scraped)?.includes(atMs) ?? false;
   }
 
   /** Series with this name that pass the filter. */
@@ -75,6 +87,7 @@ export class ScrapeIndex {
       if (previous && restarted(previous, current)) {
         for (const [key, raw] of lifetime) offsets.set(key, (offsets.get(key) ?? 0) + raw);
         lifetime = new Map();
+        this.restarts.set(scrapeService, [...(this.restarts.get(scrapeService) ?? []), scrape.atMs]);
       }
       for (const [key, raw] of current) {
         lifetime.set(key, raw);
@@ -82,7 +95,7 @@ export class ScrapeIndex {
         if (!entry) {
           const sample = samplesByKey.get(key)!;
           const points: SeriesPoint[] = [];
-          const series = { service: sample.labels.service ?? scrapeService, name: sample.name, labels: sample.labels, points };
+          const series = { service: sample.labels.service ?? scrapeService, scraped: scrapeService, name: sample.name, labels: sample.labels, points };
           entry = { series, points };
           all.set(key, entry);
           const named = this.byName.get(sample.name) ?? [];

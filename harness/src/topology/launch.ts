@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultlineError } from '../errors.ts';
+import { freePort } from '../util/free-port.ts';
 import { adminHeadersFor, adminSecretEnv, newAdminSecret } from './admin-secret.ts';
 import { boundedLines } from './bounded-lines.ts';
 import { isTcpService, readyLineMatcher, type ManagedService } from './model.ts';
+
+// Where its callers always found it; it lives in util/ so the broker folder can use it too.
+export { freePort };
 
 export interface LaunchOptions {
   service: ManagedService;
@@ -265,14 +269,4 @@ function abortPromise(signal: AbortSignal | undefined): { promise: Promise<void>
     signal.addEventListener('abort', onAbort, { once: true });
   });
   return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
-/** A port free right now on 127.0.0.1 (for services that cannot announce their own). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new FaultlineError('FL_ENVIRONMENT', 'could not pick a free port');
-  return address.port;
 }

@@ -3,7 +3,7 @@ import { EmbeddedBroker } from '../../src/broker/embedded.ts';
 import { mqttAdapter } from '../../../services/lib/messaging/mqtt.ts';
 import { newEnvelope, type Envelope } from '../../../services/lib/messaging/envelope.ts';
 import type { Consumer, Delivery, Publisher } from '../../../services/lib/messaging/bus.ts';
-import { startMosquitto, type MosquittoServer } from '../support/mosquitto.ts';
+import { startMosquitto, type MosquittoServer } from '../../src/broker/mosquitto.ts';
 
 /**
  * The broker port's MQTT adapter against both brokers faultline supports: the embedded aedes

@@ -4,7 +4,7 @@ import { mqttAdapter } from '../../../services/lib/messaging/mqtt.ts';
 import { newEnvelope } from '../../../services/lib/messaging/envelope.ts';
 import { Outbox } from '../../../services/lib/messaging/outbox.ts';
 import { createRandom } from '../../../services/lib/random.ts';
-import { startMosquitto } from '../support/mosquitto.ts';
+import { startMosquitto } from '../../src/broker/mosquitto.ts';
 
 /**
  * What the publish policies are for, on a real broker going down mid-stream: the outbox loses

@@ -21,11 +21,11 @@ const observed: AsyncObservations = {
   disconnections: [{ fromMs: 400, toMs: 650 }],
 };
 
-describe('recording.json with async observations (version 3)', () => {
+describe('recording.json with async observations (version 3 on)', () => {
   it('round-trips exactly, and without async stays without', () => {
     const withAsync = recording({ durationMs: 1_000, async: observed });
     const text = encodeRecording(withAsync);
-    expect(text.startsWith('{"format":"faultline-recording","version":3,')).toBe(true);
+    expect(text.startsWith('{"format":"faultline-recording","version":4,')).toBe(true);
     expect(decodeRecording(text, 'r.json')).toStrictEqual(withAsync);
     const without = recording({ durationMs: 1_000 });
     expect(decodeRecording(encodeRecording(without), 'r.json')).toStrictEqual(without);

@@ -4,7 +4,7 @@ import { EmbeddedBroker } from '../../src/broker/embedded.ts';
 import { FaultlineError } from '../../src/errors.ts';
 import { CompletionObserver } from '../../src/messaging/observer.ts';
 import { closedPort } from '../load/server.ts';
-import { startMosquitto } from '../support/mosquitto.ts';
+import { startMosquitto } from '../../src/broker/mosquitto.ts';
 
 /**
  * The harness's subscriber on the completion channel, against the embedded broker and a real

@@ -1,5 +1,5 @@
 import type { FaultRecord } from '../../src/model/recording.ts';
-import type { BreakerSpan, DependencyPoint, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/model/result.ts';
+import type { BreakerSpan, ChannelSeries, DependencyPoint, MessagingSecond, RunResult, SecondStats, SloVerdict, WindowStats } from '../../src/model/result.ts';
 
 /**
  * HAND-BUILT, on purpose. Exact-output tests need round numbers whose rendering is known in
@@ -189,4 +189,69 @@ function dependencySeries(): DependencyPoint[] {
     points.push({ t, service: 'rides', dependency: 'pricing', calls, attempts: calls, timeouts: 0, rejections: 0, shortCircuits: 0, fallbacks: 0 });
   }
   return points;
+}
+
+/**
+ * The same run on an app with a broker and an async: block, hand-built so every point drawn is
+ * known: trip.created published 10/s throughout; dispatch's deliveries stop while the fault is
+ * on (10–20 s) and catch up at 30/s from 20 to 25 s, with 2 redeliveries/s from 20 to 22 s; no
+ * scrape covered second 5 (null: a gap). driver.assigned follows deliveries of trip.created, and
+ * is delivered to two consumers. dead-letter carried nothing. Async latency: 200/400 ms (p50/p99)
+ * but for the requests scheduled in the fault, which completed only after it (no completion
+ * scheduled at 19 s: a gap).
+ */
+export function messagingResult(overrides: Partial<RunResult> = {}): RunResult {
+  const seconds = Array.from({ length: 30 }, (_, i) => i * 1000);
+  const inFault = (t: number) => t >= 10_000 && t < 20_000;
+  const catchUp = (t: number) => t >= 20_000 && t < 25_000;
+  const tripDelivered = (t: number) => (t === 5000 ? null : inFault(t) ? 0 : catchUp(t) ? 30 : 10);
+  const channel = (name: string, point: (t: number) => Omit<MessagingSecond, 't'>): ChannelSeries => ({
+    channel: name,
+    seconds: seconds.map((t) => ({ t, ...point(t) })),
+  });
+  const base = buildRunResult();
+  return buildRunResult({
+    messaging: [
+      channel('dead-letter', () => ({ published: 0, delivered: null, redelivered: null, duplicates: null })),
+      channel('driver.assigned', (t) => {
+        const rate = tripDelivered(t);
+        return { published: rate, delivered: rate === null ? null : 2 * rate, redelivered: null, duplicates: null };
+      }),
+      channel('trip.created', (t) => ({
+        published: t === 5000 ? null : 10,
+        delivered: tripDelivered(t),
+        redelivered: t === 5000 ? null : t >= 20_000 && t < 22_000 ? 2 : 0,
+        duplicates: t === 5000 ? null : 0,
+      })),
+    ],
+    async: {
+      channel: 'driver.assigned',
+      stopped: 'all-completed',
+      observedUntilMs: 30_000,
+      acceptedWithoutId: 0,
+      unreadable: 0,
+      unmatched: 0,
+      disconnections: [],
+      windows: base.windows.map((w) => ({
+        name: w.name,
+        accepted: w.requests - w.errors,
+        completed: w.requests - w.errors,
+        lost: 0,
+        pending: 0,
+        duplicates: 0,
+        redeliveries: 0,
+        latency: { p50: 200, p90: 300, p95: 350, p99: 400, max: 450, mean: 210 },
+      })),
+      series: seconds.map((t) => ({ t, accepted: 20, completed: inFault(t) ? 0 : catchUp(t) ? 60 : 20, backlog: 0 })),
+      latencySeries: seconds.map((t) =>
+        t === 19_000
+          ? { t, completed: 0, p50: null, p99: null }
+          : inFault(t)
+            ? { t, completed: 20, p50: 20_000 - t, p99: 20_500 - t }
+            : { t, completed: 20, p50: 200, p99: 400 },
+      ),
+    },
+    environment: { ...base.environment, broker: { service: 'broker', protocol: 'mqtt', source: 'embedded', software: 'aedes 1.2.0' } },
+    ...overrides,
+  });
 }

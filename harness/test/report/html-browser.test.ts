@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART } from '../../src/report/html/chart.ts';
 import { renderHtml } from '../../src/report/index.ts';
 import { savedResult } from '../fixtures/recordings.ts';
-import { buildRunResult, inconclusiveResult, passingResult } from './fixtures.ts';
+import { buildRunResult, inconclusiveResult, messagingResult, passingResult } from './fixtures.ts';
 
 /** Debian's package (`apt-get install chromium`, as .ci/run does), or CHROMIUM_PATH. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -113,7 +113,12 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
           renderHtml([savedResult('slow-network-resilient')]),
           renderHtml([savedResult('dispatch-outage-naive'), savedResult('dispatch-outage-resilient')]),
         ];
-        for (const html of [renderHtml([buildRunResult()]), renderHtml([passingResult({ profile: 'naive' }), buildRunResult()]), ...real]) {
+        for (const html of [
+          renderHtml([buildRunResult()]),
+          renderHtml([passingResult({ profile: 'naive' }), buildRunResult()]),
+          renderHtml([messagingResult()]),
+          ...real,
+        ]) {
           const { page } = await open(html, viewport);
           const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
           expect(widths.page).toBeLessThanOrEqual(widths.viewport);
@@ -121,8 +126,11 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
         }
       });
 
-      it('draws every chart with labels of at least 8 px and the fault band where the fault was', async () => {
-        const result = buildRunResult();
+      // The messaging result adds the async outcomes, a chart per channel and the async latency.
+      it.each([
+        ['a run without a broker', buildRunResult(), 4],
+        ['a run with a broker and an async: block', messagingResult(), 8],
+      ] as const)('draws every chart of %s with labels of at least 8 px and the fault band where the fault was', async (_, result, chartCount) => {
         const { page } = await open(renderHtml([result]), viewport);
         const charts = await page.locator('figure.chart svg').evaluateAll((svgs) =>
           svgs.map((svg) => {
@@ -142,10 +150,10 @@ describe.skipIf(!haveChromium)('the HTML report in a browser', () => {
             return { width: box.width, height: box.height, viewBoxWidth, labelPx, bands };
           }),
         );
-        expect(charts.length).toBe(4);
+        expect(charts.length).toBe(chartCount);
         const figureOverflow = await page.locator('figure.chart').evaluateAll((figures) => figures.map((f) => f.scrollWidth - f.clientWidth));
         // On a desktop screen a chart fits its box; on a phone it may scroll in it.
-        if (viewport.name === 'desktop') expect(figureOverflow).toEqual([0, 0, 0, 0]);
+        if (viewport.name === 'desktop') expect(figureOverflow).toEqual(charts.map(() => 0));
         for (const chart of charts) {
           expect(chart.height).toBeGreaterThan(50);
           expect(chart.labelPx).toBeGreaterThanOrEqual(8);

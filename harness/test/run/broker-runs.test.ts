@@ -11,7 +11,7 @@ import type { Recording } from '../../src/model/recording.ts';
 import type { StackInfo } from '../../src/model/events.ts';
 import { entryArgs } from '../../src/util/package-files.ts';
 import { captureIo } from '../scenario/capture.ts';
-import { startMosquitto, type MosquittoServer } from '../support/mosquitto.ts';
+import { startMosquitto, type MosquittoServer } from '../../src/broker/mosquitto.ts';
 import { refused } from '../support/ports.ts';
 import { fixture, processesTagged, waitFor } from './helpers.ts';
 
@@ -149,6 +149,12 @@ describe('scenarios on taxi-async', () => {
     expect(Math.max(0, ...pending), 'trips waiting in the outbox during the crash').toBeGreaterThan(0);
     expect(stack.broker).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
     expect(await refused(Number(new URL(stack.broker!).port))).toBe(true);
+    expect(recording.environment.broker).toEqual({
+      service: 'broker',
+      protocol: 'mqtt',
+      source: 'embedded',
+      software: expect.stringMatching(/^aedes \d/) as string,
+    });
   });
 
   it('broker-crash on a Mosquitto the runner starts by command: stopped, relaunched on its port, nothing left', { timeout: 120_000 }, async () => {
@@ -161,6 +167,14 @@ describe('scenarios on taxi-async', () => {
     expect(stack.broker).toBe(`mqtt://127.0.0.1:${port}`);
     expect(await refused(port)).toBe(true);
     expect(await waitFor(() => processesTagged('MOSQUITTO_DIR', stateDir).length === 0, 5000)).toBe(true);
+    // Named by its command, and by what it said it is.
+    expect(recording.environment.broker).toEqual({
+      service: 'broker',
+      protocol: 'mqtt',
+      source: 'command',
+      command: ['sh', fixture('mosquitto-on-port.sh')],
+      software: expect.stringMatching(/^mosquitto version \d/) as string,
+    });
   });
 
   it('--broker: the services reach a Mosquitto already running, through the proxies', { timeout: 120_000 }, async () => {
@@ -173,6 +187,13 @@ describe('scenarios on taxi-async', () => {
     expect(verdict).toBe('pass');
     // Not faultline's: still there after the run.
     expect(await refused(server.port)).toBe(false);
+    expect(recording.environment.broker).toEqual({
+      service: 'broker',
+      protocol: 'mqtt',
+      source: 'external',
+      url: server.url,
+      software: expect.stringMatching(/^mosquitto version \d/) as string,
+    });
   });
 
   it('--broker where nothing listens: exit 3, naming the broker', { timeout: 60_000 }, async () => {

@@ -3,6 +3,7 @@ import { interruptionLine, resultTitle, sloCountsPhrase } from '../labels.ts';
 import { renderBreakerTimeline } from './breaker.ts';
 import { renderTimeChart } from './chart.ts';
 import { escapeHtml } from './escape.ts';
+import { quietChannelsNote, renderMessagingCharts } from './messaging.ts';
 import { amplificationLines, asyncLines, faultBands, latencyLines, throughputLines } from './series.ts';
 import { renderAsyncTable, renderEnvironment, renderFaultTable, renderSloTable, renderWindowTable, verdictBadge } from './tables.ts';
 
@@ -20,7 +21,8 @@ export function renderHeader(result: RunResult, heading: 'h1' | 'h2' = 'h1'): st
   ].join('\n');
 }
 
-/** Every chart of one result: client throughput and latency, breaker states, retry amplification. */
+/** Every chart of one result: client throughput and latency, breaker states, retry amplification;
+ * with an async: block its outcomes; with a broker its messages and the async latency. */
 export function renderCharts(result: RunResult): string {
   const bands = faultBands(result);
   const durationMs = result.durationMs;
@@ -48,7 +50,9 @@ export function renderCharts(result: RunResult): string {
           }),
         ]
       : []),
+    ...renderMessagingCharts(result, bands),
     '</div>',
+    quietChannelsNote(result),
   ].join('\n');
 }
 

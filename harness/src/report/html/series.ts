@@ -1,4 +1,4 @@
-import type { DependencyPoint, RunResult } from '../../model/result.ts';
+import type { ChannelSeries, DependencyPoint, RunResult } from '../../model/result.ts';
 import { retryAmplification } from '../../slo/amplification.ts';
 import type { ChartLine, TimeBand } from './chart.ts';
 
@@ -19,6 +19,10 @@ export const COLORS = {
   backlog: '#d97706',
   open: '#dc2626',
   halfOpen: '#f59e0b',
+  published: '#2563eb',
+  delivered: '#16a34a',
+  redelivered: '#d97706',
+  duplicates: '#dc2626',
 } as const;
 
 const DEPENDENCY_COLORS = ['#2563eb', '#7c3aed', '#0d9488', '#d97706', '#db2777', '#4b5563'];
@@ -101,5 +105,32 @@ export function asyncLines(result: RunResult): ChartLine[] {
     { name: 'accepted/s', color: COLORS.ok, points: series.map((s) => [mid(s.t), s.accepted] as const) },
     { name: 'completed/s', color: COLORS.completed, points: series.map((s) => [mid(s.t), s.completed] as const) },
     { name: 'backlog', color: COLORS.backlog, points: series.map((s) => [s.t + 1000, s.backlog] as const) },
+  ];
+}
+
+/** One channel's messages per second as analysis gave them (published, delivered, redelivered,
+ * duplicates); a gap where no scrape covered a second. */
+export function messagingLines(channel: ChannelSeries): ChartLine[] {
+  const mid = (t: number) => t + 500;
+  return (['published', 'delivered', 'redelivered', 'duplicates'] as const).map((column) => ({
+    name: `${column}/s`,
+    color: COLORS[column],
+    points: channel.seconds.map((s) => [mid(s.t), s[column]] as const),
+  }));
+}
+
+/** Whether any message was counted on the channel: a channel where none was gets no chart. */
+export function channelHadMessages(channel: ChannelSeries): boolean {
+  return channel.seconds.some((s) => [s.published, s.delivered, s.redelivered, s.duplicates].some((v) => v !== null && v > 0));
+}
+
+/** Async latency p50/p99 per second of the load (requests by scheduled send); a gap where none
+ * of a second's requests completed. */
+export function asyncLatencyLines(result: RunResult): ChartLine[] {
+  const series = result.async?.latencySeries ?? [];
+  const mid = (t: number) => t + 500;
+  return [
+    { name: 'p50', color: COLORS.p50, points: series.map((s) => [mid(s.t), s.p50] as const) },
+    { name: 'p99', color: COLORS.p99, points: series.map((s) => [mid(s.t), s.p99] as const) },
   ];
 }

@@ -1,7 +1,7 @@
 import type { AsyncResult, RunResult, SloVerdict } from '../../model/result.ts';
 import { asyncCaveats } from '../async.ts';
 import { displayUnit, formatAt, formatMargin, formatMs, formatThreshold, formatValue, trim } from '../format.ts';
-import { sloState, sloStateWord, verdictWord } from '../labels.ts';
+import { brokerLabel, sloState, sloStateWord, verdictWord } from '../labels.ts';
 import { escapeHtml } from './escape.ts';
 
 /** `<td>` cells from already-escaped HTML; `num` right-aligns numbers. */
@@ -126,6 +126,7 @@ export function renderEnvironment(result: RunResult): string {
     ['faultline', env.faultlineVersion],
     ['node', env.node],
     ['toxiproxy', env.toxiproxyVersion ? `${env.toxiproxy} (${env.toxiproxyVersion})` : env.toxiproxy],
+    ['broker', env.broker && brokerLabel(env.broker)],
     ['platform', env.platform],
     ['cpus', env.cpus],
   ];

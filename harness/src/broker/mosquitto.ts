@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/topology/launch.ts';
-import { refused } from './ports.ts';
+import { FaultlineError } from '../errors.ts';
+import { freePort } from '../util/free-port.ts';
 
 /**
- * A real Mosquitto (Debian's `mosquitto` package) for tests: on a free loopback port, anonymous,
- * with persistence in a throw-away folder so a restart keeps sessions and queued messages as a
- * production broker would. `.ci/run` installs the package.
+ * A real Mosquitto (Debian's `mosquitto` package) beside the embedded broker, for the tests that
+ * hold the two to the same behaviour and for `npm run bench:broker`, which measures them side by
+ * side: on a free loopback port, anonymous, with persistence in a throw-away folder so a restart
+ * keeps sessions and queued messages as a production broker would. `.ci/run` installs the package.
  */
 export const mosquittoBinary = '/usr/sbin/mosquitto';
 
@@ -25,9 +27,24 @@ export interface MosquittoServer {
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
+/** Whether something accepts a connection on a loopback port now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export async function startMosquitto(): Promise<MosquittoServer> {
   if (!existsSync(mosquittoBinary))
-    throw new Error(`${mosquittoBinary} is missing: install Debian's mosquitto package (apt-get install -y mosquitto); .ci/run does`);
+    throw new FaultlineError(
+      'FL_ENVIRONMENT',
+      `${mosquittoBinary} is missing: install Debian's mosquitto package (apt-get install -y mosquitto); .ci/run does`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'faultline-mosquitto-'));
   const port = await freePort();
   const config = join(dir, 'mosquitto.conf');
@@ -54,12 +71,13 @@ export async function startMosquitto(): Promise<MosquittoServer> {
     child = started;
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
-      if (exited(started)) throw new Error(`mosquitto exited (${started.exitCode ?? started.signalCode}) before it was ready:\n${log}`);
-      if (!(await refused(port))) return;
+      if (exited(started))
+        throw new FaultlineError('FL_ENVIRONMENT', `mosquitto exited (${started.exitCode ?? started.signalCode}) before it was ready:\n${log}`);
+      if (await accepts(port)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     started.kill('SIGKILL');
-    throw new Error(`mosquitto did not accept connections on ${port} within 10 s:\n${log}`);
+    throw new FaultlineError('FL_ENVIRONMENT', `mosquitto did not accept connections on ${port} within 10 s:\n${log}`);
   };
   const halt = async (signal: 'SIGKILL' | 'SIGTERM') => {
     const current = child;
@@ -71,7 +89,12 @@ export async function startMosquitto(): Promise<MosquittoServer> {
     clearTimeout(timer);
   };
   let stopped: Promise<void> | undefined;
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
