@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../harness/src/api/run-scenario.ts';
 import { listScenarios } from '../harness/src/scenario/index.ts';
 import { expectExactlyOneAmplification } from '../harness/test/support/amplification.ts';
-import { startMosquitto, type MosquittoServer } from '../harness/test/support/mosquitto.ts';
+import { startMosquitto, type MosquittoServer } from '../harness/src/broker/mosquitto.ts';
 
 // The discrimination property of the catalog, in the fast mode CI uses: every scenario passes
 // with the resilient profile and fails with the naive one (baseline, which has no fault to
