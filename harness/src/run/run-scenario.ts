@@ -147,7 +147,22 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     await warmUp(plan, live.serviceUrl(plan.load.target), events, options.signal);
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
     // The completion channel is watched before the first request can be accepted.
-    observation = await startAsyncObservation(plan, live, runId, () => clock.now() - (originAtMs ?? clock.now()));
+    observation = await startAsyncObservation(
+      plan,
+      live,
+      runId,
+      () => clock.now() - (originAtMs ?? clock.now()),
+      (message) => {
+        // Called from the MQTT client's message handler, where a throw would break the
+        // subscription: a reporter's failure is the run's problem instead (inconclusive, said).
+        try {
+          events?.onAsync?.({ kind: 'completion', message });
+        } catch (error) {
+          const problem = `a reporter failed on a message of ${plan.async!.channel}: ${(error as Error).message}`;
+          if (!problems.includes(problem)) problems.push(problem);
+        }
+      },
+    );
     // The lead: time for the engine to be ready (k6 starts a process), so the first arrivals are not late.
     const originMs = clock.now() + engine.startLeadMs;
     originAtMs = originMs;
@@ -219,6 +234,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
           dropped: s.dropped,
           activeFaults: runtime.activeLabels(),
         }),
+      onAccepted: (request) => events?.onAsync?.({ kind: 'accepted', request }),
     });
     // Events planned at the very end of the load may still be pending: stop waiting, remove.
     timelineStop.abort();
