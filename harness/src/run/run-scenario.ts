@@ -69,6 +69,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   let breakerEvents: BreakerEventCollector | undefined;
   let recording: Recording | undefined;
   let observation: AsyncObservation | undefined;
+  /** The observer keeps listening until cleanup; what it hears after the drain is not recorded. */
+  let drained = false;
   /** t = 0 of the load on `clock`, once decided (the async observer starts before it is). */
   let originAtMs: number | undefined;
   // Where a signal arrives is noted the moment it arrives: the Recording says where the run was
@@ -153,6 +155,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
       runId,
       () => clock.now() - (originAtMs ?? clock.now()),
       (message) => {
+        // Messages after the drain are not in the recording: reporters hear what analysis judges.
+        if (drained) return;
         // Called from the MQTT client's message handler, where a throw would break the
         // subscription: a reporter's failure is the run's problem instead (inconclusive, said).
         try {
@@ -251,6 +255,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
         `waiting up to ${(plan.async!.drainMs / 1000).toFixed(1)} s for ${plan.async!.channel} of ${load.accepted?.length ?? 0} accepted requests`,
       );
     await drainAsync(plan, observation, load, options.signal);
+    drained = true;
 
     recording = recordingOf(
       live,
