@@ -22,7 +22,8 @@ const nothing = (): AsyncIncrement => ({ accepted: 0, completed: 0, duplicates: 
  * A run's asynchronous outcomes counted as they happen, for the live exposition. The definitions
  * are analysis's (slo/async-outcomes.ts, docs/slos.md), applied one event at a time, so once
  * every event is in, the totals are the whole-run numbers analysis reports:
- * - an accepted id counts once, however many responses carried it (the first one seen is kept);
+ * - an accepted id counts once, however many responses carried it (the first one read is kept;
+ *   analysis keeps the earliest scheduled, which differs only for an id accepted twice);
  * - it is **completed** by the first message carrying it; its latency runs from its scheduled
  *   send to that message;
  * - each further message with a **new** message id is a **duplicate** (a second side effect);
