@@ -131,6 +131,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     profile: plan.profile,
     durationMs: plan.durationMs,
     faults: plan.faults.map((f) => ({ id: f.id, label: f.id, atMs: f.atMs, ...(f.forMs !== undefined ? { forMs: f.forMs } : {}) })),
+    ...(plan.async ? { async: { channel: plan.async.channel } } : {}),
   });
   const recording = await executePlan({
     plan,

@@ -16,6 +16,9 @@ export interface LoadEngineRun {
   signal?: AbortSignal | undefined;
   /** Called once per elapsed second of the load, for live progress and the harness /metrics. */
   onSecond?: (second: LiveSecond) => void;
+  /** With the plan's `async:` block: called with each accepted request as its response is read
+   * (engines that read no response bodies never call it). */
+  onAccepted?: (request: AcceptedRequest) => void;
 }
 
 /** What a load engine observed: the Recording's samples and dropped arrivals, and its problems. */
@@ -61,6 +64,7 @@ export const builtinEngine: LoadEngine = {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onSecond ? { onSecond: options.onSecond } : {}),
       acceptedId: options.plan.async?.requestId,
+      onAccepted: options.onAccepted,
     });
     return {
       samples: outcome.samples,

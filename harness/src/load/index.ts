@@ -32,6 +32,9 @@ export interface LoadRunOptions {
   /** JSON pointer to the id in a success response's body (the scenario's `async.requestId`):
    * each accepted request's id is kept, with its times, in `accepted`. Default: none kept. */
   acceptedId?: string | undefined;
+  /** With `acceptedId`: called with each accepted request as its response is read (the same
+   * entry `accepted` ends up holding), for live exposition. */
+  onAccepted?: ((request: AcceptedRequest) => void) | undefined;
 }
 
 export interface LoadOutcome {

@@ -48,6 +48,7 @@ class LoadRun implements RequestSink {
   readonly #dropped: number[] = [];
   /** Reads an accepted request's id from its body; undefined when the run follows no async outcome. */
   readonly #readId: ((body: unknown) => string | undefined) | undefined;
+  readonly #onAccepted: ((request: AcceptedRequest) => void) | undefined;
   readonly #accepted: AcceptedRequest[] = [];
   #acceptedWithoutId = 0;
   #inFlight = 0;
@@ -76,6 +77,7 @@ class LoadRun implements RequestSink {
     );
     this.#log = this.#record ? new SampleLog(this.#schedule.count) : undefined;
     this.#readId = options.acceptedId === undefined ? undefined : idReader(options.acceptedId);
+    this.#onAccepted = options.onAccepted;
     const onSecond = options.onSecond;
     this.#live = onSecond && new LiveSeconds(this.#schedule, this.#log, (second) => this.#guard(() => onSecond(second)));
   }
@@ -142,8 +144,14 @@ class LoadRun implements RequestSink {
         id = undefined; // not JSON: accepted, but it cannot be followed
       }
     }
-    if (id === undefined) this.#acceptedWithoutId++;
-    else this.#accepted.push({ id, scheduledMs: request.scheduledMs, acceptedMs: endMs });
+    if (id === undefined) {
+      this.#acceptedWithoutId++;
+      return;
+    }
+    const accepted: AcceptedRequest = { id, scheduledMs: request.scheduledMs, acceptedMs: endMs };
+    this.#accepted.push(accepted);
+    const onAccepted = this.#onAccepted;
+    if (onAccepted !== undefined) this.#guard(() => onAccepted(accepted));
   }
 
   async #sendLoop(): Promise<void> {

@@ -19,6 +19,9 @@ export interface ObserverOptions {
   elapsedMs: () => number;
   /** How long `start` waits for the broker. Default 10 s. */
   connectTimeoutMs?: number;
+  /** Called with each readable message as it arrives (the same entry `completions` ends up
+   * holding), for live exposition. */
+  onMessage?: ((message: CompletionMessage) => void) | undefined;
 }
 
 /** When `drain` resolved, and why. */
@@ -216,9 +219,11 @@ export class CompletionObserver {
       this.#unreadable++;
       return;
     }
-    this.#completions.push({ id, messageId, atMs });
+    const completion: CompletionMessage = { id, messageId, atMs };
+    this.#completions.push(completion);
     this.#completed.add(id);
     this.#wake?.();
+    this.#options.onMessage?.(completion);
   }
 
   #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

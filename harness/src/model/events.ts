@@ -1,4 +1,4 @@
-import type { Recording } from './recording.ts';
+import type { AcceptedRequest, CompletionMessage, Recording } from './recording.ts';
 import type { RunResult } from './result.ts';
 
 /** The run's phases, in order; the console shows the current one. `services`: the system
@@ -14,6 +14,9 @@ export interface PlanInfo {
   /** Length of the load schedule (ms, already time-scaled). */
   durationMs: number;
   faults: { id: string; label: string; atMs: number; forMs?: number }[];
+  /** Present when the run follows asynchronous outcomes (the scenario's `async:` block): the
+   * completion channel it watches. */
+  async?: { channel: string };
 }
 
 /**
@@ -63,6 +66,13 @@ export interface FaultEvent {
   error?: string;
 }
 
+/**
+ * The asynchronous half as the runner follows it, as it happens: a request accepted with an id
+ * (its success response read), or a message on the completion channel (the observer). The same
+ * facts the Recording's `async` holds at the end; matching them is the subscriber's business.
+ */
+export type AsyncEvent = { kind: 'accepted'; request: AcceptedRequest } | { kind: 'completion'; message: CompletionMessage };
+
 /** A service that exited on its own during a run (not stopped by a fault or the teardown). */
 export interface ServiceExit {
   service: string;
@@ -88,7 +98,7 @@ export interface ResultFiles {
 
 /**
  * Run events a reporter may subscribe to; every hook is optional (vitest's reporter model). In
- * order: onPlan, then onStack once the system is up, onPhase/onSecond/onFault as the run goes (called and not awaited: a
+ * order: onPlan, then onStack once the system is up, onPhase/onSecond/onFault/onAsync as the run goes (called and not awaited: a
  * reporter never slows the run), then, awaited, onRecording once the system is torn down,
  * onResult once analysis has judged it, and onEnd when every run of the invocation is over
  * (one for `run x`, several for `--all` and `compare`). File reporters write in the awaited
@@ -100,6 +110,8 @@ export interface RunEvents {
   onStack?(info: StackInfo): void;
   onSecond?(s: SecondProgress): void;
   onFault?(e: FaultEvent): void;
+  /** An accepted request's id or a completion message (scenarios with `async:` only). */
+  onAsync?(e: AsyncEvent): void;
   /** A service died on its own while the run needed it. */
   onServiceExit?(e: ServiceExit): void;
   onRecording?(recording: Recording, files: ResultFiles): void | Promise<void>;
@@ -129,6 +141,7 @@ export function combineReporters(...reporters: RunEvents[]): RunEvents {
     onStack: (info) => reporters.forEach((r) => r.onStack?.(info)),
     onSecond: (s) => reporters.forEach((r) => r.onSecond?.(s)),
     onFault: (e) => reporters.forEach((r) => r.onFault?.(e)),
+    onAsync: (e) => reporters.forEach((r) => r.onAsync?.(e)),
     onServiceExit: (e) => reporters.forEach((r) => r.onServiceExit?.(e)),
     onRecording: (recording, files) => each((r) => r.onRecording?.(recording, files)),
     onResult: (result, files) => each((r) => r.onResult?.(result, files)),

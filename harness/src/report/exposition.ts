@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AsyncTally } from './async-tally.ts';
 import { RunTargets, type RunLabels } from './discovery.ts';
 import type { Reporter } from './reporter.ts';
 
@@ -21,6 +22,12 @@ export interface HarnessMetrics {
   faultActive: Gauge<RunLabel | 'fault'>;
   sloPassed: Gauge<RunLabel | 'slo'>;
   runActive: Gauge<RunLabel>;
+  /** The asynchronous outcomes of a run with an `async:` block, as they happen (AsyncTally). */
+  asyncAccepted: Counter<RunLabel>;
+  asyncCompleted: Counter<RunLabel>;
+  asyncDuplicates: Counter<RunLabel>;
+  asyncRedeliveries: Counter<RunLabel>;
+  asyncLatency: Histogram<RunLabel>;
   /** What `/targets` (Prometheus http_sd) lists: the current run's services and Toxiproxy. */
   targets: RunTargets;
 }
@@ -32,6 +39,8 @@ const runLabelNames: RunLabel[] = ['run_id', 'scenario', 'profile'];
 export const requestOutcomes = ['ok', 'error', 'dropped'] as const;
 
 const durationBucketsSeconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** End to end through a broker: a backlog after an outage drains in tens of seconds. */
+const asyncLatencyBucketsSeconds = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export function createHarnessMetrics(): HarnessMetrics {
   const registry = new Registry();
@@ -72,6 +81,37 @@ export function createHarnessMetrics(): HarnessMetrics {
       labelNames: runLabelNames,
       registers,
     }),
+    asyncAccepted: new Counter({
+      name: 'faultline_async_accepted_total',
+      help: 'Requests accepted with an id to follow (async.requestId in a success response), each id once.',
+      labelNames: runLabelNames,
+      registers,
+    }),
+    asyncCompleted: new Counter({
+      name: 'faultline_async_completed_total',
+      help: 'Accepted requests whose first completion message arrived on the async channel.',
+      labelNames: runLabelNames,
+      registers,
+    }),
+    asyncDuplicates: new Counter({
+      name: 'faultline_async_duplicates_total',
+      help: 'Further messages for an accepted request with a new message id: a second side effect.',
+      labelNames: runLabelNames,
+      registers,
+    }),
+    asyncRedeliveries: new Counter({
+      name: 'faultline_async_redeliveries_total',
+      help: 'Messages for an accepted request repeating a message id already seen: the same message again.',
+      labelNames: runLabelNames,
+      registers,
+    }),
+    asyncLatency: new Histogram({
+      name: 'faultline_async_latency_seconds',
+      help: 'End-to-end latency of each completed request: from its scheduled send to its first completion message.',
+      labelNames: runLabelNames,
+      buckets: asyncLatencyBucketsSeconds,
+      registers,
+    }),
   };
 }
 
@@ -80,6 +120,7 @@ export function createHarnessMetrics(): HarnessMetrics {
 export function createMetricsReporter(metrics: HarnessMetrics): Reporter {
   let run: RunLabels = { run_id: 'unknown', scenario: 'unknown', profile: 'unknown' };
   let active = false;
+  let tally = new AsyncTally();
   const end = () => {
     if (active) metrics.runActive.labels(run).set(0);
     active = false;
@@ -96,6 +137,11 @@ export function createMetricsReporter(metrics: HarnessMetrics): Reporter {
       for (const outcome of requestOutcomes) metrics.requests.labels({ ...run, outcome }).inc(0);
       metrics.requestDuration.zero(run);
       for (const fault of info.faults) metrics.faultActive.labels({ ...run, fault: fault.id }).set(0);
+      tally = new AsyncTally();
+      if (info.async) {
+        for (const counter of [metrics.asyncAccepted, metrics.asyncCompleted, metrics.asyncDuplicates, metrics.asyncRedeliveries]) counter.labels(run).inc(0);
+        metrics.asyncLatency.zero(run);
+      }
     },
     onStack: (info) => metrics.targets.announce(run, info),
     onSecond: (s) => {
@@ -106,6 +152,14 @@ export function createMetricsReporter(metrics: HarnessMetrics): Reporter {
         const histogram = metrics.requestDuration.labels(run);
         for (let i = 0; i < s.latenciesMs.length; i++) histogram.observe(s.latenciesMs[i]! / 1000);
       }
+    },
+    onAsync: (e) => {
+      const step = e.kind === 'accepted' ? tally.accept(e.request) : tally.complete(e.message);
+      if (step.accepted) metrics.asyncAccepted.labels(run).inc(step.accepted);
+      if (step.completed) metrics.asyncCompleted.labels(run).inc(step.completed);
+      if (step.duplicates) metrics.asyncDuplicates.labels(run).inc(step.duplicates);
+      if (step.redeliveries) metrics.asyncRedeliveries.labels(run).inc(step.redeliveries);
+      for (const ms of step.latenciesMs) metrics.asyncLatency.labels(run).observe(ms / 1000);
     },
     onFault: (e) => {
       // A failed apply leaves the fault off; a failed remove leaves it on (it may still hold).
@@ -118,6 +172,7 @@ export function createMetricsReporter(metrics: HarnessMetrics): Reporter {
       const labels: RunLabels = { run_id: result.runId, scenario: result.scenario.name, profile: result.profile };
       for (const fault of result.faults) metrics.faultActive.labels({ ...labels, fault: fault.id }).set(0);
       for (const slo of result.slos) metrics.sloPassed.labels({ ...labels, slo: slo.name }).set(slo.passed ? 1 : 0);
+      tally = new AsyncTally(); // every message of the run is in: what it held is not needed any more
       end();
     },
   };

@@ -3,7 +3,7 @@
  * computes anything analysis should. Console (live progress + summary), result.json, JUnit XML,
  * a self-contained HTML report, and the text table of `faultline compare`.
  */
-export type { FaultEvent, PlanInfo, ResultFiles, RunEvents, RunPhase, SecondProgress, StackInfo } from '../model/events.ts';
+export type { AsyncEvent, FaultEvent, PlanInfo, ResultFiles, RunEvents, RunPhase, SecondProgress, StackInfo } from '../model/events.ts';
 export { combineReporters } from '../model/events.ts';
 export type { Reporter } from './reporter.ts';
 export { reporters, fileReporters, type ReporterName } from './reporters.ts';

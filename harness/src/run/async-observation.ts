@@ -1,7 +1,7 @@
 import { FaultlineError } from '../errors.ts';
 import type { LoadEngine, LoadEngineOutcome } from '../load/engine.ts';
 import { CompletionObserver, type DrainEnd } from '../messaging/observer.ts';
-import type { AsyncObservations } from '../model/recording.ts';
+import type { AsyncObservations, CompletionMessage } from '../model/recording.ts';
 import type { Plan } from '../plan/model.ts';
 import type { Stack } from './stack.ts';
 
@@ -32,9 +32,15 @@ export function checkAsyncEngine(plan: Plan, engine: Pick<LoadEngine, 'name'>): 
 /**
  * Subscribes to the plan's completion channel on the broker's direct address before the load
  * starts; undefined when the plan follows no async outcome. Without a broker the run goes on and
- * its async SLOs say `no broker in this run`.
+ * its async SLOs say `no broker in this run`. `onMessage` hears each message as it arrives.
  */
-export async function startAsyncObservation(plan: Plan, stack: Stack, runId: string, elapsedMs: () => number): Promise<AsyncObservation | undefined> {
+export async function startAsyncObservation(
+  plan: Plan,
+  stack: Stack,
+  runId: string,
+  elapsedMs: () => number,
+  onMessage?: (message: CompletionMessage) => void,
+): Promise<AsyncObservation | undefined> {
   const spec = plan.async;
   if (!spec) return undefined;
   const url = stack.brokerUrl();
@@ -46,6 +52,7 @@ export async function startAsyncObservation(plan: Plan, stack: Stack, runId: str
     messageId: spec.messageId,
     clientId: `faultline-observer-${runId}`,
     elapsedMs,
+    onMessage,
   });
   return { observer };
 }

@@ -77,6 +77,8 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
   let breakerEvents: BreakerEventCollector | undefined;
   let recording: Recording | undefined;
   let observation: AsyncObservation | undefined;
+  /** The observer keeps listening until cleanup; what it hears after the drain is not recorded. */
+  let drained = false;
   /** t = 0 of the load on `clock`, once decided (the async observer starts before it is). */
   let originAtMs: number | undefined;
   // Where a signal arrives is noted the moment it arrives: the Recording says where the run was
@@ -157,7 +159,24 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
     if (options.signal?.aborted) throw new FaultlineError('FL_INTERRUPTED', 'interrupted during warm-up');
     if (brokerSoftware) broker = await brokerSoftware;
     // The completion channel is watched before the first request can be accepted.
-    observation = await startAsyncObservation(plan, live, runId, () => clock.now() - (originAtMs ?? clock.now()));
+    observation = await startAsyncObservation(
+      plan,
+      live,
+      runId,
+      () => clock.now() - (originAtMs ?? clock.now()),
+      (message) => {
+        // Messages after the drain are not in the recording: reporters hear what analysis judges.
+        if (drained) return;
+        // Called from the MQTT client's message handler, where a throw would break the
+        // subscription: a reporter's failure is the run's problem instead (inconclusive, said).
+        try {
+          events?.onAsync?.({ kind: 'completion', message });
+        } catch (error) {
+          const problem = `a reporter failed on a message of ${plan.async!.channel}: ${(error as Error).message}`;
+          if (!problems.includes(problem)) problems.push(problem);
+        }
+      },
+    );
     // The lead: time for the engine to be ready (k6 starts a process), so the first arrivals are not late.
     const originMs = clock.now() + engine.startLeadMs;
     originAtMs = originMs;
@@ -229,6 +248,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
           dropped: s.dropped,
           activeFaults: runtime.activeLabels(),
         }),
+      onAccepted: (request) => events?.onAsync?.({ kind: 'accepted', request }),
     });
     // Events planned at the very end of the load may still be pending: stop waiting, remove.
     timelineStop.abort();
@@ -245,6 +265,7 @@ export async function executePlan(options: ExecuteOptions): Promise<Recording> {
         `waiting up to ${(plan.async!.drainMs / 1000).toFixed(1)} s for ${plan.async!.channel} of ${load.accepted?.length ?? 0} accepted requests`,
       );
     await drainAsync(plan, observation, load, options.signal);
+    drained = true;
 
     recording = recordingOf(
       live,

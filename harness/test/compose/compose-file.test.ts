@@ -1,14 +1,22 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { listScenarios } from '../../src/scenario/index.ts';
-import { calleeEnvName, loadTopology, proxyName, taxiTopology } from '../../src/topology/index.ts';
+import { calleeEnvName, linkEnds, loadTopology, proxyName, taxiAsyncTopology, taxiTopology } from '../../src/topology/index.ts';
+import { calleeEnv } from '../../src/topology/model.ts';
 import { repoPath } from '../../src/util/tsx.ts';
-import { compose, portOf, readRepoFile, sampleServices, toxiproxyConfig, withDefaults } from './stack-files.ts';
+import { compose, interpolated, portOf, readRepoFile, readYaml, sampleServices, toxiproxyConfig, withDefaults } from './stack-files.ts';
 
 const file = compose();
 const proxies = toxiproxyConfig();
 const services = sampleServices(file);
 const taxi = taxiTopology();
+/** The links of taxi-async that touch the broker: the ones compose wires with FAULTLINE_MESSAGING. */
+const brokerLinks = taxiAsyncTopology().edges.filter((e) => e.caller === 'broker' || e.callee === 'broker');
+/** What compose reads with the asynchronous half switched on. */
+const messagingOn = { FAULTLINE_MESSAGING: '1' };
+/** The broker's listener port from its mounted config (`listener <port>`). */
+const brokerConfig = readRepoFile('dashboards/mosquitto/mosquitto.conf');
+const brokerPort = Number(/^listener (\d+)\s*$/m.exec(brokerConfig)?.[1]);
 
 describe('docker-compose.yml', () => {
   it('runs every sample service of services/ from the shared image, each on its own fixed port', () => {
@@ -27,8 +35,8 @@ describe('docker-compose.yml', () => {
     expect(new Set(services.map((s) => s.port)).size).toBe(services.length);
   });
 
-  it('names every proxy caller_to_callee for an edge of the taxi app, and no other', () => {
-    expect(proxies.map((p) => p.name).sort()).toEqual(taxi.edges.map(proxyName).sort());
+  it('names every proxy caller_to_callee for an edge of the taxi app or a broker link of taxi-async, and no other', () => {
+    expect(proxies.map((p) => p.name).sort()).toEqual([...taxi.edges, ...brokerLinks].map(proxyName).sort());
     expect(new Set(proxies.map((p) => portOf(p.listen))).size).toBe(proxies.length);
   });
 
@@ -43,10 +51,33 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives no service a dependency URL that bypasses Toxiproxy', () => {
+  it('with FAULTLINE_MESSAGING set, wires every broker link of taxi-async through its own proxy, whose upstream is the broker', () => {
+    expect(brokerLinks).toHaveLength(6);
+    for (const edge of brokerLinks) {
+      // A consuming link (broker -> dispatch) is opened by its callee; its variable is BROKER_SUBSCRIBE_URL.
+      const { client } = linkEnds(edge);
+      const service = services.find((s) => s.name === client)!;
+      const proxy = proxies.find((p) => p.name === proxyName(edge))!;
+      for (const [name, value] of Object.entries(calleeEnv(edge, `http://toxiproxy:${portOf(proxy.listen)}`)))
+        expect(interpolated(service.env[name] ?? '', messagingOn), `${edge.caller} -> ${edge.callee}: ${client} ${name}`).toBe(value);
+      expect(proxy.upstream, proxy.name).toBe(`broker:${brokerPort}`);
+      expect(proxy.listen.startsWith('0.0.0.0:'), `${proxy.name} listens for other containers`).toBe(true);
+    }
+  });
+
+  it('without FAULTLINE_MESSAGING, connects no service to the broker: the HTTP app the default scenario faults', () => {
+    for (const s of services) {
+      for (const [key, value] of Object.entries(s.env)) if (key.startsWith('BROKER_')) expect(interpolated(value), `${s.name} ${key}`).toBe('');
+    }
+    // …and the harness runs against the HTTP topology.
+    const argv = (file.services['faultline']!.command ?? []).map((a) => interpolated(a));
+    expect(argv[argv.indexOf('--topology') + 1]).toBe('dashboards/compose-topology.yaml');
+  });
+
+  it('gives no service a dependency or broker URL that bypasses Toxiproxy', () => {
     for (const s of services) {
       for (const [key, value] of Object.entries(s.env)) {
-        if (key.endsWith('_URL')) expect(value, `${s.name} ${key}`).toMatch(/^http:\/\/toxiproxy:\d+$/);
+        if (key.endsWith('_URL')) expect(interpolated(value, messagingOn), `${s.name} ${key}`).toMatch(/^(http|mqtt):\/\/toxiproxy:\d+$/);
       }
     }
   });
@@ -84,6 +115,29 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(file.services)) {
       for (const port of s.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
     }
+  });
+});
+
+describe('the broker of docker-compose.yml', () => {
+  const broker = file.services['broker']!;
+
+  it('is Mosquitto pinned to an exact version, configured from the mounted file', () => {
+    expect(broker.image).toMatch(/^eclipse-mosquitto:\d+\.\d+\.\d+$/);
+    expect(broker.volumes).toContain('./dashboards/mosquitto/mosquitto.conf:/mosquitto/config/mosquitto.conf:ro');
+  });
+
+  it('listens on one port for the compose network, published on loopback only, anonymous because nothing else reaches it', () => {
+    // No bind address: inside its container Mosquitto must accept Toxiproxy's and the observer's connections.
+    expect(brokerConfig).toMatch(/^listener \d+\s*$/m);
+    expect(brokerConfig.match(/^listener /gm)).toHaveLength(1);
+    expect(brokerConfig).toMatch(/^allow_anonymous true\s*$/m);
+    expect(broker.ports).toEqual([`127.0.0.1:${brokerPort}:${brokerPort}`]);
+  });
+
+  it('is scraped by no Prometheus job: Mosquitto serves no /metrics (the services and Toxiproxy show it)', () => {
+    const config = readYaml<{ scrape_configs: { static_configs: { targets: string[] }[] }[] }>('dashboards/prometheus/prometheus.yml');
+    const targets = config.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(targets.filter((t) => t.startsWith('broker:'))).toEqual([]);
   });
 });
 
@@ -154,6 +208,24 @@ describe('dashboards/compose-topology.yaml', () => {
       if (service?.kind === 'external') expect(service.url).toBe(`http://${s.name}:${s.port}`);
     }
     expect(topology.edges.map(proxyName).sort()).toEqual(taxi.edges.map(proxyName).sort());
+  });
+});
+
+describe('dashboards/compose-topology-async.yaml', () => {
+  it('loads, with every compose service external, the compose broker at its listener, and the links of taxi-async', async () => {
+    const topology = await loadTopology(repoPath('dashboards/compose-topology-async.yaml'));
+    for (const s of services) {
+      const service = topology.services.find((t) => t.name === s.name);
+      expect(service?.kind, s.name).toBe('external');
+      if (service?.kind === 'external') expect(service.url).toBe(`http://${s.name}:${s.port}`);
+    }
+    expect(topology.services.find((t) => t.name === 'broker')).toMatchObject({ kind: 'external', broker: 'mqtt', url: `mqtt://broker:${brokerPort}` });
+    expect(topology.edges.map(proxyName).sort()).toEqual(taxiAsyncTopology().edges.map(proxyName).sort());
+  });
+
+  it('is the topology the faultline service runs against with FAULTLINE_MESSAGING set', () => {
+    const argv = (file.services['faultline']!.command ?? []).map((a) => interpolated(a, messagingOn));
+    expect(argv[argv.indexOf('--topology') + 1]).toBe('dashboards/compose-topology-async.yaml');
   });
 });
 

@@ -1,47 +1,71 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/api/run-scenario.ts';
+import type { RunEvents } from '../../src/model/events.ts';
 import type { RunResult } from '../../src/model/result.ts';
 import { createHarnessMetrics, createMetricsReporter } from '../../src/report/exposition.ts';
 import { serveMetrics, type MetricsServer } from '../../src/report/metrics-server.ts';
 import { repoPath } from '../../src/util/tsx.ts';
 import { dashboardFiles, dataPanels, interpolate, variableQuery, type Dashboard, type VariableChoice } from './dashboard-files.ts';
+import { poisonMessages, type PoisonMessages } from './poison-messages.ts';
 import { labelValues, prometheusBinary, queryRange, startPrometheus, type PrometheusServer, type RangeSeries } from './prometheus-server.ts';
 import { refused } from '../support/ports.ts';
 
 /**
- * Every query of every dashboard panel, executed by a real Prometheus against a real run.
+ * Every query of every dashboard panel, executed by a real Prometheus against real runs.
  *
- * Prometheus (Debian's 2.42) scrapes, every second, what the run exposes: the harness's own
+ * Prometheus (Debian's 2.42) scrapes, every second, what the runs expose: the harness's own
  * exposition and — found through the exposition's `/targets` (Prometheus http_sd), since their
- * ports are chosen when the run starts — every service and the embedded Toxiproxy. The run is a
- * short tour (fixtures/dashboard-tour.yaml) on the `resilient` profile: a slow gateway link
- * (dropped requests), dispatch down (breaker open, short circuits, fallbacks), notification
- * slowed past its bulkhead (queued, rejections), trip answering 503 (errors, 5xx, the services'
- * fault hook). Then each panel's queries go through `/api/v1/query_range` over the
- * run's time, with Grafana's variables filled in, three ways: this run selected (each panel must
- * show something that is not 0), everything All (the same), and a run that never happened
- * (every panel must be empty: each honours the run selector).
+ * ports are chosen when a run starts — every service and the embedded Toxiproxy. Two short tours
+ * run one after the other, each the only run going on while it goes:
+ * - fixtures/dashboard-tour.yaml on `taxi`, `resilient`: a slow gateway link (dropped requests),
+ *   dispatch down (breaker open, short circuits, fallbacks), notification slowed past its
+ *   bulkhead (queued, rejections), trip answering 503 (errors, 5xx, the services' fault hook);
+ * - fixtures/messaging-tour.yaml on `taxi-async`, `retries`: trip cut off from the broker (outbox
+ *   pending, publish failures, broker connection down, the async backlog), then the broker's
+ *   acknowledgements to dispatch late (publishes again: duplicates, redeliveries, second
+ *   drivers), and a few malformed trip.created published by this test (handler retries, drops,
+ *   consumer in flight).
+ * Then each panel's queries go through `/api/v1/query_range` over the runs' time, with Grafana's
+ * variables filled in, three ways: a tour's run selected (each panel must show something that is
+ * not 0 for one of the two runs: it honours the selection and its data occurs), everything All
+ * (the same), and a run that never happened (every panel must be empty).
  *
  * The panels come from the dashboard files: a panel added later is covered without editing this
- * test; if what it shows does not happen in the tour, add a fault to the tour or an exemption
- * below that says why.
+ * test; if what it shows happens in neither tour, add a fault to a tour or an exemption below
+ * that says why.
  */
 
-/** Panel targets (`<panel title> / <refId>`) whose data legitimately does not occur in the tour. */
+/** Panel targets (`<panel title> / <refId>`) whose data legitimately occurs in neither tour. */
 const exempt: Record<string, string> = {
-  'Duplicate side effects / A':
-    'resilient sends idempotency keys, so no side effect is ever performed twice; only the naive `retries` profile duplicates, and it has no breaker or bulkhead for the rest of the tour',
+  'Messages given up: dead-lettered or dropped / A':
+    'only resilient has a dead-letter channel; the messaging tour runs retries, whose messages that fail for good are dropped (target B) and whose consumers handle duplicates again (second drivers) — resilient would skip those and leave the duplicate panels empty instead. Dead-lettering is tested in harness/test/broker/',
 };
 
-const scenarioFile = repoPath('harness/test/compose/fixtures/dashboard-tour.yaml');
+/** A tour: a scenario file, the faults it applies, and reporters of its own (this test's). */
+interface Tour {
+  file: string;
+  faults: string[];
+  extras?: () => RunEvents & { settled?(): Promise<number> };
+}
+
+const tours: Tour[] = [
+  { file: 'harness/test/compose/fixtures/dashboard-tour.yaml', faults: ['dispatch-down', 'gateway-slow', 'notification-slow', 'trip-503'] },
+  {
+    file: 'harness/test/compose/fixtures/messaging-tour.yaml',
+    faults: ['dispatch-acks-late', 'trip-broker-down'],
+    // At 12 s, with the faults: Prometheus scrapes the services by then (see the tour file).
+    extras: (): PoisonMessages => poisonMessages({ channel: 'trip.created', atMs: 12_000, count: 20 }),
+  },
+];
 const dashboards = dashboardFiles();
 const stepSeconds = 1;
 
 let prometheus: PrometheusServer | undefined;
 let harness: MetricsServer | undefined;
-let result: RunResult | undefined;
-/** The run's time range (unix seconds), as Grafana's time picker would hold it. */
+/** Each tour's result, in the order of `tours`, and how many poison messages it published. */
+const runs: { tour: Tour; result: RunResult; poisoned?: number }[] = [];
+/** The runs' time range (unix seconds), as Grafana's time picker would hold it. */
 const window = { start: 0, end: 0 };
 
 function hasNonZero(series: readonly RangeSeries[]): boolean {
@@ -64,10 +88,15 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number): Pro
   return check();
 }
 
-/** Grafana's choices for "this run selected". */
-function thisRun(): Record<string, VariableChoice> {
+/** Grafana's choices for a run selected. */
+function selected(result: RunResult): Record<string, VariableChoice> {
+  return { run: { value: result.runId }, scenario: { value: result.scenario.name }, profile: { value: result.profile } };
+}
+
+/** The runs, once Prometheus is there. */
+function tourRuns(): typeof runs {
   prom();
-  return { run: { value: result!.runId }, scenario: { value: result!.scenario.name }, profile: { value: result!.profile } };
+  return runs;
 }
 
 async function panelSeries(d: Dashboard, expr: string, choices: Record<string, VariableChoice>): Promise<RangeSeries[]> {
@@ -108,80 +137,133 @@ beforeAll(async () => {
     ].join('\n'),
   );
   window.start = Math.floor(Date.now() / 1000) - 1;
-  ({ result } = await runScenario({ scenario: scenarioFile, outDir: false, reporters: [createMetricsReporter(metrics)] }));
-  // The verdicts are set when the run ends: wait until Prometheus has scraped them.
-  const verdicts = `faultline_slo_passed{run_id="${result.runId}"}`;
-  const scraped = await eventually(
-    async () => (await queryRange(prom().url, verdicts, { start: window.start, end: Date.now() / 1000, stepSeconds })).length === result!.slos.length,
-    15_000,
-  );
-  if (!scraped) throw new Error(`Prometheus never scraped the ${result.slos.length} verdicts of run ${result.runId}`);
+  // One reporter for both runs, as for `faultline run --all`: each run's series carry its id.
+  const exposition = createMetricsReporter(metrics);
+  for (const tour of tours) {
+    const extras = tour.extras?.();
+    const { result } = await runScenario({ scenario: repoPath(tour.file), outDir: false, reporters: [exposition, ...(extras ? [extras] : [])] });
+    const poisoned = await extras?.settled?.();
+    runs.push({ tour, result, ...(poisoned === undefined ? {} : { poisoned }) });
+    // The verdicts are set when the run ends: wait until Prometheus has scraped them.
+    const verdicts = `faultline_slo_passed{run_id="${result.runId}"}`;
+    const scraped = await eventually(
+      async () => (await queryRange(prom().url, verdicts, { start: window.start, end: Date.now() / 1000, stepSeconds })).length === result.slos.length,
+      15_000,
+    );
+    if (!scraped) throw new Error(`Prometheus never scraped the ${result.slos.length} verdicts of run ${result.runId}`);
+  }
   window.end = Math.ceil(Date.now() / 1000) + 1;
-}, 110_000);
+}, 200_000);
 
 afterAll(async () => {
   await harness?.close();
   await prometheus?.stop();
 }, 20_000);
 
-describe('a run scraped by a real Prometheus', () => {
+describe('runs scraped by a real Prometheus', () => {
   // Not a skip: without Prometheus the dashboards go unchecked, so this fails until it is installed.
   it("has Debian's prometheus package installed", () => {
     expect(existsSync(prometheusBinary), missing).toBe(true);
   });
 
-  it('ran the tour to its end, every fault applied', () => {
-    prom();
-    expect(result!.status).toBe('completed');
-    expect(result!.faults.map((f) => f.id).sort()).toEqual(['dispatch-down', 'gateway-slow', 'notification-slow', 'trip-503']);
+  it('ran each tour to its end, every fault applied, and published the poison messages', () => {
+    expect(tourRuns().map((r) => r.tour.file)).toEqual(tours.map((t) => t.file));
+    for (const { tour, result, poisoned } of tourRuns()) {
+      expect(result.status, tour.file).toBe('completed');
+      expect(result.faults.map((f) => f.id).sort(), tour.file).toEqual(tour.faults);
+      if (tour.extras) expect(poisoned, tour.file).toBe(20);
+    }
   });
 
-  it("discovered the run's five services and its embedded Toxiproxy through /targets, and scraped them labelled with the run", async () => {
-    const up = await queryRange(prom().url, `max by (job, instance, run_id, scenario, profile) (up{run_id="${result!.runId}"}) == 1`, {
-      ...window,
-      stepSeconds,
-    });
-    const jobs = up.map((s) => s.metric['job']).sort();
-    expect(jobs).toEqual(['services', 'services', 'services', 'services', 'services', 'toxiproxy']);
-    for (const s of up) expect(s.metric).toMatchObject({ scenario: 'dashboard-tour', profile: 'resilient' });
+  it("discovered each run's five services and its embedded Toxiproxy through /targets, and scraped them labelled with the run", async () => {
+    for (const { result } of tourRuns()) {
+      const up = await queryRange(prom().url, `max by (job, instance, run_id, scenario, profile) (up{run_id="${result.runId}"}) == 1`, {
+        ...window,
+        stepSeconds,
+      });
+      // The broker is no target: it serves no /metrics (the services' messaging metrics describe it).
+      const jobs = up.map((s) => s.metric['job']).sort();
+      expect(jobs, result.scenario.name).toEqual(['services', 'services', 'services', 'services', 'services', 'toxiproxy']);
+      for (const s of up) expect(s.metric).toMatchObject({ scenario: result.scenario.name, profile: result.profile });
+    }
     const self = await queryRange(prom().url, 'up{job="faultline"} == 1', { ...window, stepSeconds });
     expect(self.map((s) => s.metric['instance'])).toEqual([`127.0.0.1:${harness!.port}`]);
   });
 
-  it("lists the run in each dashboard's scenario, profile and run variables", async () => {
-    for (const { dashboard } of dashboards) {
-      for (const variable of dashboard.templating.list.filter((v) => ['scenario', 'profile', 'run'].includes(v.name))) {
-        const [, metric, label] = /^label_values\((.*),\s*(\w+)\)$/.exec(variableQuery(variable))!;
-        const values = await labelValues(prom().url, label!, interpolate(metric!, dashboard, {}, 60), window);
-        const expected = { scenario: result!.scenario.name, profile: result!.profile, run: result!.runId }[variable.name];
-        expect(values, `${dashboard.title}: $${variable.name}`).toContain(expected);
+  it("lists each run in each dashboard's scenario, profile and run variables", async () => {
+    for (const { result } of tourRuns()) {
+      for (const { dashboard } of dashboards) {
+        for (const variable of dashboard.templating.list.filter((v) => ['scenario', 'profile', 'run'].includes(v.name))) {
+          const [, metric, label] = /^label_values\((.*),\s*(\w+)\)$/.exec(variableQuery(variable))!;
+          const values = await labelValues(prom().url, label!, interpolate(metric!, dashboard, {}, 60), window);
+          const expected = { scenario: result.scenario.name, profile: result.profile, run: result.runId }[variable.name];
+          expect(values, `${dashboard.title}: $${variable.name}`).toContain(expected);
+        }
       }
     }
   });
 
-  it('marks the faults on both dashboards (annotations)', async () => {
-    for (const { dashboard } of dashboards) {
-      for (const annotation of dashboard.annotations.list.filter((a) => a.expr)) {
-        const series = await panelSeries(dashboard, annotation.expr!, thisRun());
-        expect(series.map((s) => s.metric['fault']).sort(), `${dashboard.title}: ${annotation.name}`).toEqual([
-          'dispatch-down',
-          'gateway-slow',
-          'notification-slow',
-          'trip-503',
-        ]);
+  it("marks each run's faults on both dashboards (annotations)", async () => {
+    for (const { tour, result } of tourRuns()) {
+      for (const { dashboard } of dashboards) {
+        for (const annotation of dashboard.annotations.list.filter((a) => a.expr)) {
+          const series = await panelSeries(dashboard, annotation.expr!, selected(result));
+          expect(series.map((s) => s.metric['fault']).sort(), `${dashboard.title}: ${annotation.name}`).toEqual(tour.faults);
+        }
       }
     }
+  });
+
+  it("exposed the messaging run's asynchronous outcomes live, ending on the numbers of its analysis", async () => {
+    const { result } = tourRuns().find((r) => r.result.async)!;
+    const whole = result.async!.windows.find((w) => w.name === 'whole')!;
+    const run = `{run_id="${result.runId}"}`;
+    /** The values of the one series `expr` selects, over the runs' time. */
+    const values = async (expr: string) => {
+      const [series] = await queryRange(prom().url, expr, { ...window, stepSeconds });
+      return series ? series.values.map(([, v]) => Number(v)) : [];
+    };
+    const completed = await values(`faultline_async_completed_total${run}`);
+    // Live: the count rose over many scrapes while the run went on, not in one step at its end.
+    expect(new Set(completed).size).toBeGreaterThan(5);
+    expect({
+      accepted: (await values(`faultline_async_accepted_total${run}`)).at(-1),
+      completed: completed.at(-1),
+      duplicates: (await values(`faultline_async_duplicates_total${run}`)).at(-1),
+      redeliveries: (await values(`faultline_async_redeliveries_total${run}`)).at(-1),
+      latencies: (await values(`faultline_async_latency_seconds_count${run}`)).at(-1),
+    }).toEqual({
+      accepted: whole.accepted,
+      completed: whole.completed,
+      duplicates: whole.duplicates,
+      redeliveries: whole.redeliveries,
+      latencies: whole.completed,
+    });
+    // The tour makes every one of them move (else the comparison above proves little).
+    expect(Math.min(whole.accepted, whole.completed, whole.duplicates, whole.redeliveries)).toBeGreaterThan(0);
   });
 });
 
-describe.each([
-  ['this run selected', thisRun],
-  ['every variable All', () => ({})],
-])('every dashboard panel, %s', (_how, choices) => {
-  it.each(targets.map((t) => [`${t.file} › ${t.key}`, t] as const))('%s shows data', async (_name, { dashboard, target, key }) => {
-    const series = await panelSeries(dashboard, target.expr, choices());
+describe('every dashboard panel, the run of a tour selected', () => {
+  it.each(targets.map((t) => [`${t.file} › ${t.key}`, t] as const))('%s shows data for one of the runs', async (_name, { dashboard, target, key }) => {
+    const shown: string[] = [];
+    let any = false;
+    for (const { result } of tourRuns()) {
+      const series = await panelSeries(dashboard, target.expr, selected(result));
+      any ||= hasNonZero(series);
+      shown.push(`${result.scenario.name} (${result.runId}):\n${describeSeries(series)}`);
+    }
     // Exempt targets are queried all the same (a query Prometheus rejects fails above), and must
     // really show nothing: an exemption whose reason no longer holds is dropped.
+    if (key in exempt) return expect(any, `${key} is exempt (${exempt[key]}) but shows data`).toBe(false);
+    expect(any, `${key}\n${target.expr}\n${shown.join('\n')}`).toBe(true);
+  });
+});
+
+describe('every dashboard panel, every variable All', () => {
+  it.each(targets.map((t) => [`${t.file} › ${t.key}`, t] as const))('%s shows data', async (_name, { dashboard, target, key }) => {
+    tourRuns();
+    const series = await panelSeries(dashboard, target.expr, {});
     if (key in exempt) return expect(hasNonZero(series), `${key} is exempt (${exempt[key]}) but shows data`).toBe(false);
     expect(hasNonZero(series), `${key}\n${target.expr}\n${describeSeries(series)}`).toBe(true);
   });
@@ -189,7 +271,8 @@ describe.each([
 
 describe('every dashboard panel, a run that never happened selected', () => {
   it.each(targets.map((t) => [`${t.file} › ${t.key}`, t] as const))('%s is empty', async (_name, { dashboard, target }) => {
-    const series = await panelSeries(dashboard, target.expr, { ...thisRun(), run: { value: '20000101T000000Z-000000' } });
+    const { result } = tourRuns()[0]!;
+    const series = await panelSeries(dashboard, target.expr, { ...selected(result), run: { value: '20000101T000000Z-000000' } });
     expect(series, target.expr).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHarnessMetrics } from '../../src/report/exposition.ts';
 import { renderMetrics } from '../../src/toxiproxy/metrics.ts';
 import { createServiceMetrics } from '../../../services/lib/metrics.ts';
+import { createMessagingMetrics } from '../../../services/lib/messaging/metrics.ts';
 import { dashboardDir, dashboardFiles, dataPanels, expressions, linkedUid, type Dashboard } from './dashboard-files.ts';
 import { exposedNames, metricNamesIn } from './promql-names.ts';
 import { compose, portOf, readYaml, sampleServices, withDefaults } from './stack-files.ts';
@@ -17,10 +18,12 @@ const realToxiproxyNames = ['toxiproxy_proxy_received_bytes_total', 'toxiproxy_p
 /** Series Prometheus itself writes for every target: `up` (1 scraped, 0 not). */
 const prometheusOwnNames = ['up'];
 
-/** Every metric name that exists: the services' registry, the harness's, the embedded
- * Toxiproxy's (its `# TYPE` lines, present even with no proxy) and Prometheus's own. */
+/** Every metric name that exists: the services' registry (with the messaging families a service
+ * connected to a broker adds to it), the harness's, the embedded Toxiproxy's (its `# TYPE` lines,
+ * present even with no proxy) and Prometheus's own. */
 async function realMetricNames(): Promise<Set<string>> {
   const service = createServiceMetrics({ service: 'probe', dependencies: ['callee'], effects: ['effect'], processMetrics: false });
+  createMessagingMetrics(service.registry, ['channel']);
   const toxiproxy = [...renderMetrics([]).matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => ({ name: m[1]!, type: m[2]! }));
   const families = [...(await service.registry.getMetricsAsJSON()), ...(await createHarnessMetrics().registry.getMetricsAsJSON())];
   const names = exposedNames([...families.map((f) => ({ name: f.name, type: String(f.type) })), ...toxiproxy]);
@@ -100,6 +103,18 @@ describe('Grafana dashboards', () => {
       'side_effect_duplicates_total',
       'toxiproxy_proxy_sent_bytes_total',
       'faultline_run_active',
+      // Messaging: every policy observable (issue 12).
+      'messages_published_total',
+      'message_publish_failures_total',
+      'messages_delivered_total',
+      'messages_redelivered_total',
+      'messages_duplicates_total',
+      'dead_letters_total',
+      'messages_dropped_total',
+      'outbox_pending',
+      'consumer_inflight',
+      'broker_connected',
+      'message_delivery_lag_seconds_bucket',
     ]) {
       expect(services, metric).toContain(metric);
     }
@@ -110,6 +125,11 @@ describe('Grafana dashboards', () => {
       'faultline_fault_active',
       'faultline_slo_passed',
       'faultline_run_active',
+      'faultline_async_accepted_total',
+      'faultline_async_completed_total',
+      'faultline_async_duplicates_total',
+      'faultline_async_redeliveries_total',
+      'faultline_async_latency_seconds_bucket',
     ])
       expect(run, metric).toContain(metric);
   });

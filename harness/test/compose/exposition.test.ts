@@ -101,6 +101,73 @@ describe('the harness metrics reporter', () => {
     expect([run1, run2, run3, run4].map((run) => value(text, 'faultline_run_active', run))).toEqual([0, 0, 0, 1]);
   });
 
+  it('exposes the asynchronous outcomes of a run that follows them as they happen, labelled with the run', async () => {
+    const metrics = createHarnessMetrics();
+    const reporter = createMetricsReporter(metrics);
+    reporter.onPlan!({
+      runId: run1.run_id,
+      scenario: run1.scenario,
+      profile: run1.profile,
+      durationMs: 10_000,
+      faults: [],
+      async: { channel: 'driver.assigned' },
+    });
+    let text = await metrics.registry.metrics();
+    // Every series from the plan on, at 0, so rate() sees the first request.
+    for (const name of [
+      'faultline_async_accepted_total',
+      'faultline_async_completed_total',
+      'faultline_async_duplicates_total',
+      'faultline_async_redeliveries_total',
+    ])
+      expect(value(text, name, run1), name).toBe(0);
+    expect(value(text, 'faultline_async_latency_seconds_count', run1)).toBe(0);
+
+    const accept = (id: string, scheduledMs: number) => reporter.onAsync!({ kind: 'accepted', request: { id, scheduledMs, acceptedMs: scheduledMs + 20 } });
+    const complete = (id: string, messageId: string, atMs: number) => reporter.onAsync!({ kind: 'completion', message: { id, messageId, atMs } });
+    accept('t-1', 0);
+    complete('t-1', 'm-1', 300); // 0.3 s
+    complete('t-2', 'm-2', 2_100); // before t-2's response was read
+    accept('t-2', 100); // 2 s
+    accept('t-3', 200); // never completes: the backlog
+    complete('t-1', 'm-1', 400); // the same message again
+    complete('t-2', 'm-2b', 2_200); // a second driver for t-2
+    complete('warm-up-1', 'm-0', 50); // no accepted request of this run
+    text = await metrics.registry.metrics();
+    expect(value(text, 'faultline_async_accepted_total', run1)).toBe(3);
+    expect(value(text, 'faultline_async_completed_total', run1)).toBe(2);
+    expect(value(text, 'faultline_async_duplicates_total', run1)).toBe(1);
+    expect(value(text, 'faultline_async_redeliveries_total', run1)).toBe(1);
+    expect(value(text, 'faultline_async_latency_seconds_count', run1)).toBe(2);
+    expect(value(text, 'faultline_async_latency_seconds_sum', run1)).toBeCloseTo(2.3, 6);
+    expect(value(text, 'faultline_async_latency_seconds_bucket', { ...run1, le: '0.25' })).toBe(0);
+    expect(value(text, 'faultline_async_latency_seconds_bucket', { ...run1, le: '0.5' })).toBe(1);
+    expect(value(text, 'faultline_async_latency_seconds_bucket', { ...run1, le: '2.5' })).toBe(2);
+
+    // The next run counts from zero in its own series; the first keeps its totals.
+    const run2 = { ...run1, run_id: '20260101T000100Z-bbbbbb' };
+    reporter.onPlan!({
+      runId: run2.run_id,
+      scenario: run2.scenario,
+      profile: run2.profile,
+      durationMs: 1000,
+      faults: [],
+      async: { channel: 'driver.assigned' },
+    });
+    complete('t-3', 'm-3', 500); // t-3 was the first run's: not this one's to count
+    text = await metrics.registry.metrics();
+    expect(value(text, 'faultline_async_completed_total', run2)).toBe(0);
+    expect(value(text, 'faultline_async_accepted_total', run1)).toBe(3);
+  });
+
+  it('exposes no asynchronous series for a run without an async: block', async () => {
+    const metrics = createHarnessMetrics();
+    const reporter = createMetricsReporter(metrics);
+    reporter.onPlan!({ runId: run1.run_id, scenario: run1.scenario, profile: run1.profile, durationMs: 1000, faults: [] });
+    const text = await metrics.registry.metrics();
+    expect(text).not.toMatch(/^faultline_async_\w+\{/m);
+  });
+
   it("lists the run's services and Toxiproxy for service discovery while its system is up, with the run's labels", () => {
     const metrics = createHarnessMetrics();
     const reporter = createMetricsReporter(metrics);

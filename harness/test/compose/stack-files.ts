@@ -36,9 +36,19 @@ export interface ToxiproxyProxyConfig {
   enabled: boolean;
 }
 
-/** `${VAR:-default}` → `default`, as compose interpolates with VAR unset. */
+/** `${VAR:-default}` and `${VAR:+value}` as compose interpolates them with the variables in
+ * `env` (set and non-empty: its value, resp. `value`; otherwise `default`, resp. nothing). */
+export function interpolated(value: string, env: Record<string, string> = {}): string {
+  return value.replace(/\$\{([A-Z0-9_]+):([-+])([^}]*)\}/g, (_all, name: string, operator: string, word: string) => {
+    const set = Boolean(env[name]);
+    if (operator === '-') return set ? env[name]! : word;
+    return set ? word : '';
+  });
+}
+
+/** The file as compose reads it with no variable set: `${VAR:-default}` → `default`. */
 export function withDefaults(value: string): string {
-  return value.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
+  return interpolated(value);
 }
 
 export function compose(): ComposeFile {

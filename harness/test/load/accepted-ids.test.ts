@@ -22,7 +22,16 @@ describe('the ids of accepted requests (async:)', () => {
       response.write(JSON.stringify(body).slice(0, 5));
       response.end(JSON.stringify(body).slice(5));
     });
-    const outcome = await runLoad({ baseUrl: server.url, seed: 1, spec: loadSpec(40, 1000, { maxInFlight: 1 }), acceptedId: '/trip/id' });
+    const heard: unknown[] = [];
+    const outcome = await runLoad({
+      baseUrl: server.url,
+      seed: 1,
+      spec: loadSpec(40, 1000, { maxInFlight: 1 }),
+      acceptedId: '/trip/id',
+      onAccepted: (request) => heard.push({ ...request }),
+    });
+    // Each accepted request is also announced as its response is read (the live exposition's feed).
+    expect(heard).toEqual(outcome.accepted);
     const ok = outcome.samples.filter((s) => s.ok).length;
     expect(ok).toBeGreaterThan(20);
     expect(outcome.accepted.length + outcome.acceptedWithoutId).toBe(ok);

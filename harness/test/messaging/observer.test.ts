@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { EmbeddedBroker } from '../../src/broker/embedded.ts';
 import { FaultlineError } from '../../src/errors.ts';
 import { CompletionObserver } from '../../src/messaging/observer.ts';
+import type { CompletionMessage } from '../../src/model/recording.ts';
 import { closedPort } from '../load/server.ts';
 import { startMosquitto } from '../../src/broker/mosquitto.ts';
 
@@ -44,8 +45,16 @@ async function publisher(url: string): Promise<MqttClient> {
 const origin = performance.now();
 const elapsedMs = () => performance.now() - origin;
 
-async function observe(url: string, clientId = `observer-${Math.random().toString(36).slice(2)}`) {
-  const observer = await CompletionObserver.start({ url, channel: 'driver.assigned', completionId: '/payload/tripId', messageId: '/id', clientId, elapsedMs });
+async function observe(url: string, clientId = `observer-${Math.random().toString(36).slice(2)}`, onMessage?: (message: CompletionMessage) => void) {
+  const observer = await CompletionObserver.start({
+    url,
+    channel: 'driver.assigned',
+    completionId: '/payload/tripId',
+    messageId: '/id',
+    clientId,
+    elapsedMs,
+    onMessage,
+  });
   cleanups.push(() => observer.close());
   return observer;
 }
@@ -53,7 +62,8 @@ async function observe(url: string, clientId = `observer-${Math.random().toStrin
 describe.each(Object.keys(setups) as Array<keyof typeof setups>)('the async observer (%s)', (name) => {
   it('records every message with its ids and time, duplicates and redeliveries included; drains when all completed', { timeout: 30_000 }, async () => {
     const broker = await setups[name]();
-    const observer = await observe(broker.url);
+    const heard: CompletionMessage[] = [];
+    const observer = await observe(broker.url, undefined, (message) => heard.push(message));
     const startedAtMs = elapsedMs();
     const client = await publisher(broker.url);
     const send = (payload: string) => client.publishAsync('driver.assigned', payload, { qos: 1 });
@@ -70,6 +80,8 @@ describe.each(Object.keys(setups) as Array<keyof typeof setups>)('the async obse
     const seen = observer.completions();
     expect(seen.map((c) => `${c.id}/${c.messageId}`).sort()).toEqual(['t-1/m1', 't-2/m2', 't-2/m2b', 't-3/m3', 't-3/m3']);
     expect(observer.unreadable).toBe(2);
+    // Each readable message is also announced as it arrives (the live exposition's feed).
+    expect(heard).toEqual(seen);
     for (const completion of seen) expect(completion.atMs).toBeGreaterThanOrEqual(startedAtMs);
     expect(observer.disconnections()).toEqual([]);
   });
