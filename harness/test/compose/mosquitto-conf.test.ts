@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/topology/launch.ts';
-import { mosquittoBinary } from '../support/mosquitto.ts';
+import { mosquittoBinary } from '../../src/broker/mosquitto.ts';
 import { refused } from '../support/ports.ts';
 import { readRepoFile } from './stack-files.ts';
 
