@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'results/', 'coverage/', 'dist/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'results/', 'coverage/', 'dist/', '.compiled/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -39,11 +39,30 @@ export function packagePath(relative: string): string {
 }
 
 /**
+ * Where `npm test` has just compiled the clone's source (`npm run build:compiled`), when it says
+ * so: `FAULTLINE_COMPILED_DIR`, relative to the clone. A process started through tsx spends most
+ * of a second more starting than the same code compiled, and the catalog alone starts services
+ * hundreds of times; the harness itself still runs from source. Never set it by hand without
+ * building first: the compiled copy does not follow edits.
+ */
+function compiledDir(): string | undefined {
+  const dir = process.env['FAULTLINE_COMPILED_DIR'];
+  if (!runsFromSource || !dir) return undefined;
+  return isAbsolute(dir) ? dir : packagePath(dir);
+}
+
+/**
  * Node arguments (after `node`) that run one of the package's TypeScript entry files, given by
- * its source path (`services/trip/main.ts`): through the tsx loader from a clone, the compiled
- * file under dist/ from an installed package.
+ * its source path (`services/trip/main.ts`): through the tsx loader from a clone (or the copy
+ * `npm test` compiled, see compiledDir), the compiled file under dist/ from an installed package.
  */
 export function entryArgs(sourceFile: string): string[] {
+  const compiled = compiledDir();
+  if (compiled) {
+    const file = join(compiled, sourceFile.replace(/\.ts$/, '.js'));
+    if (!existsSync(file)) throw new Error(`FAULTLINE_COMPILED_DIR is set but ${file} is missing: run \`npm run build:compiled\` first`);
+    return [file];
+  }
   if (runsFromSource) return ['--import', import.meta.resolve('tsx'), packagePath(sourceFile)];
   return [packagePath(join('dist', sourceFile.replace(/\.ts$/, '.js')))];
 }
