@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { FaultlineError } from '../errors.ts';
 import { freePort } from '../util/free-port.ts';
@@ -53,6 +53,10 @@ export async function startMosquitto(): Promise<MosquittoServer> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
+      // Started as root, Mosquitto drops to the user `mosquitto`, which cannot write this folder
+      // (ours): its persistence then fails silently ("Error saving in-memory database … Permission
+      // denied") and a restart keeps no session. Naming the user that starts it keeps it that user.
+      `user ${userInfo().username}`,
       'persistence true',
       `persistence_location ${dir}/`,
       // Save right away: a crash then loses only what arrived in the last moment.

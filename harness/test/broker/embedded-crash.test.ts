@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../src/broker/embedded.ts';
+import { startMosquitto } from '../../src/broker/mosquitto.ts';
 
 /**
  * What `broker-crash`'s `keepState` means on the embedded broker, seen by a client: a durable
@@ -58,5 +59,27 @@ describe('broker-crash on the embedded broker', () => {
 
     // Generous: a queued message arrives right after CONNACK; none arriving is what `false` means.
     expect(await queuedFor(broker.url, id, 1500)).toEqual(expected);
+  });
+});
+
+// The same promise from the Mosquitto the tests and benches start (harness/src/broker/mosquitto.ts):
+// stopped cleanly (SIGTERM), it saves its sessions and a restart keeps them. Run as root, it would
+// drop to the user `mosquitto` and fail to write its folder unless the launcher names the user.
+describe('a Mosquitto from the launcher, stopped cleanly and started again', () => {
+  it('keeps a durable subscriber’s queued message', { timeout: 30_000 }, async () => {
+    const server = await startMosquitto();
+    cleanups.push(() => server.stop());
+    const id = clientId();
+    const subscriber = await connect(server.url, id, false);
+    await subscriber.subscribeAsync('trip.created', { qos: 1 });
+    await subscriber.endAsync();
+    const publisher = await connect(server.url, clientId(), true);
+    await publisher.publishAsync('trip.created', 'queued while away', { qos: 1 });
+    await publisher.endAsync(true);
+
+    await server.halt('SIGTERM');
+    await server.restart();
+
+    expect(await queuedFor(server.url, id, 1500)).toEqual(['queued while away']);
   });
 });
